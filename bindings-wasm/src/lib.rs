@@ -1,0 +1,5 @@
+//! certbridge for JavaScript through WebAssembly (wasm-bindgen).
+//!
+//! Thin by design: every function converts types and calls the core.
+
+pub use certbridge;

@@ -1,0 +1,209 @@
+//! Multi-step operations as caller-driven state machines.
+//!
+//! In the style of rustls' unbuffered API and quinn-proto: a flow never sends,
+//! sleeps or reads a clock. The caller asks [`Flow::next`] what to do, does it,
+//! and feeds the result back ([`Flow::receive`] for a response,
+//! [`Flow::solved`] once challenges are published). One driver ([`drive`]
+//! here, the async one in the client) runs every flow the same way.
+
+use serde::Serialize;
+
+use crate::error::Error;
+use crate::http::{HttpRequest, HttpResponse};
+use crate::time::Timestamp;
+
+/// A proof of control the caller must publish before a flow can go on
+/// (ACME challenges, RFC 8555 section 8; SwissSign DNS pre-validation).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "type", rename_all = "kebab-case")]
+pub enum ChallengeTask {
+    /// Serve `body` at `http://{domain}/.well-known/acme-challenge/{token}`
+    /// (RFC 8555 section 8.3).
+    Http01 {
+        /// The identifier being proven.
+        domain: String,
+        /// The challenge token (the last path segment).
+        token: String,
+        /// The exact response body: the key authorization.
+        body: String,
+    },
+    /// Publish a TXT record `name` with `value` (RFC 8555 section 8.4; for
+    /// SwissSign, the pre-validation token on the punycode name).
+    DnsTxt {
+        /// The identifier being proven, as the caller gave it.
+        domain: String,
+        /// Owner name of the record (ASCII, e.g. `_acme-challenge.example.com`).
+        name: String,
+        /// Record value.
+        value: String,
+    },
+    /// Answer TLS with ALPN `acme-tls/1` and a certificate carrying the
+    /// `acmeIdentifier` extension (RFC 8737 section 3).
+    TlsAlpn01 {
+        /// The identifier being proven.
+        domain: String,
+        /// Lower-case hex SHA-256 of the key authorization: the extension value.
+        digest_hex: String,
+    },
+}
+
+/// What the caller does next.
+#[derive(Debug)]
+#[must_use]
+pub enum Step<T> {
+    /// Send this request and hand the response to [`Flow::receive`].
+    Send(HttpRequest),
+    /// Call [`Flow::next`] again at (or after) this time.
+    Wait(Timestamp),
+    /// Publish these proofs, then call [`Flow::solved`].
+    Solve(Vec<ChallengeTask>),
+    /// Finished with this result. The flow is spent.
+    Done(T),
+}
+
+/// A multi-step operation driven by the caller.
+pub trait Flow {
+    /// The result of the whole operation.
+    type Output;
+
+    /// What to do now. After `Send`, exactly one [`Flow::receive`] must come
+    /// before the next call; after `Solve`, [`Flow::solved`].
+    fn next(&mut self, now: Timestamp) -> Result<Step<Self::Output>, Error>;
+
+    /// The response to the request of the last `Send`.
+    fn receive(&mut self, response: HttpResponse, now: Timestamp) -> Result<(), Error>;
+
+    /// The challenges of the last `Solve` are published.
+    fn solved(&mut self) -> Result<(), Error> {
+        Err(Error::protocol(
+            "flow",
+            "this flow has no challenges to solve",
+        ))
+    }
+}
+
+/// What the blocking [`drive`] needs from its host.
+pub trait Host {
+    /// The current time.
+    fn now(&mut self) -> Timestamp;
+    /// Sends one request.
+    fn send(&mut self, request: HttpRequest) -> Result<HttpResponse, Error>;
+    /// Blocks (or fast-forwards a fake clock) until `t`.
+    fn wait_until(&mut self, t: Timestamp);
+    /// Publishes challenge proofs.
+    fn solve(&mut self, tasks: &[ChallengeTask]) -> Result<(), Error> {
+        let _ = tasks;
+        Err(Error::protocol(
+            "flow",
+            "the host cannot publish challenges",
+        ))
+    }
+}
+
+/// Runs a flow to completion on a blocking host. Used by tests, the demo's
+/// in-process fakes and any caller without an async runtime.
+pub fn drive<F: Flow + ?Sized>(flow: &mut F, host: &mut impl Host) -> Result<F::Output, Error> {
+    loop {
+        let now = host.now();
+        match flow.next(now)? {
+            Step::Send(request) => {
+                let response = host.send(request)?;
+                let now = host.now();
+                flow.receive(response, now)?;
+            }
+            Step::Wait(until) => host.wait_until(until),
+            Step::Solve(tasks) => {
+                host.solve(&tasks)?;
+                flow.solved()?;
+            }
+            Step::Done(out) => return Ok(out),
+        }
+    }
+}
+
+/// Bookkeeping shared by flows: which request is in flight, so a response that
+/// arrives without one (or a `next` while one is pending) is a typed error
+/// instead of a confused state machine.
+#[derive(Debug, Default)]
+pub(crate) struct InFlight<R> {
+    pending: Option<R>,
+}
+
+impl<R> InFlight<R> {
+    pub(crate) fn new() -> Self {
+        InFlight { pending: None }
+    }
+
+    /// Records that a request for `what` was handed out.
+    pub(crate) fn start(&mut self, what: R) -> Result<(), Error> {
+        if self.pending.is_some() {
+            return Err(Error::protocol(
+                "flow",
+                "next() called while a response is still expected",
+            ));
+        }
+        self.pending = Some(what);
+        Ok(())
+    }
+
+    /// Takes the record of the request a response belongs to.
+    pub(crate) fn finish(&mut self) -> Result<R, Error> {
+        self.pending
+            .take()
+            .ok_or_else(|| Error::protocol("flow", "receive() called with no request in flight"))
+    }
+
+    pub(crate) fn is_pending(&self) -> bool {
+        self.pending.is_some()
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod testing {
+    //! A scripted host for flow tests: answers requests from a queue, records
+    //! what was sent, and fast-forwards a fake clock on `Wait`.
+    use super::*;
+    use std::collections::VecDeque;
+
+    pub struct ScriptedHost {
+        pub now: Timestamp,
+        pub sent: Vec<HttpRequest>,
+        pub answers: VecDeque<HttpResponse>,
+        pub waits: Vec<Timestamp>,
+        pub solved: Vec<Vec<ChallengeTask>>,
+    }
+
+    impl ScriptedHost {
+        pub fn new(now: Timestamp, answers: Vec<HttpResponse>) -> Self {
+            ScriptedHost {
+                now,
+                sent: vec![],
+                answers: answers.into(),
+                waits: vec![],
+                solved: vec![],
+            }
+        }
+    }
+
+    impl Host for ScriptedHost {
+        fn now(&mut self) -> Timestamp {
+            self.now
+        }
+        fn send(&mut self, request: HttpRequest) -> Result<HttpResponse, Error> {
+            self.sent.push(request);
+            self.answers
+                .pop_front()
+                .ok_or_else(|| Error::transport("script ran out of answers"))
+        }
+        fn wait_until(&mut self, t: Timestamp) {
+            self.waits.push(t);
+            if t > self.now {
+                self.now = t;
+            }
+        }
+        fn solve(&mut self, tasks: &[ChallengeTask]) -> Result<(), Error> {
+            self.solved.push(tasks.to_vec());
+            Ok(())
+        }
+    }
+}

@@ -1,0 +1,1 @@
+//! IdenTrust's reseller account API (identrust-reseller-acme.txt).

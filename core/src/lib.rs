@@ -1,0 +1,28 @@
+//! # certbridge
+//!
+//! Issue, renew, look up and revoke X.509 certificates through the Redtrust RA
+//! API, the SwissSign RA API v2 and IdenTrust's reseller ACME service, from one
+//! sans-IO core.
+//!
+//! Every endpoint is a plain value that becomes an [`http::HttpRequest`] and
+//! parses an [`http::HttpResponse`]; every multi-step task is a
+//! [`flow::Flow`] that the caller drives. The core never opens a socket, reads
+//! a clock or draws randomness on its own, so the same bytes come out in every
+//! language and every test.
+
+pub mod acme;
+pub mod crypto;
+pub mod error;
+pub mod flow;
+pub mod http;
+pub mod identrust;
+pub mod redtrust;
+pub mod secret;
+pub mod swisssign;
+pub mod time;
+
+pub use error::{Error, Provider, ProviderDetails, ProviderError, Result};
+pub use flow::{drive, ChallengeTask, Flow, Host, Step};
+pub use http::{Headers, HttpRequest, HttpResponse, Method};
+pub use secret::Secret;
+pub use time::{Backoff, Deadline, Timestamp};

@@ -1,0 +1,1 @@
+//! Redtrust RA API.

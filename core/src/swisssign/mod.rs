@@ -1,0 +1,1 @@
+//! SwissSign RA API v2 (swisssign-ra-api-v2.txt).

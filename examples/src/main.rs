@@ -1,0 +1,2 @@
+//! The `certbridge` command-line tool.
+fn main() {}

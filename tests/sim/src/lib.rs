@@ -1,0 +1,1 @@
+//! Provider simulator (see issue "Async clients, the provider simulator").
