@@ -1,0 +1,485 @@
+//! Issuance and renewal as one flow: authenticate if needed, `csr/create`,
+//! `csr/finalize`, refreshing the token before it expires and once more after
+//! a 401 (redtrust-ra-api-integration, "Certificate issuance", "Certificate
+//! renewal").
+
+use serde::Serialize;
+
+use super::auth::{ExchangeTempToken, Login, Refresh, Session};
+use super::csr::{CreateCsr, CreatedCsr, CsrRequest, FinalizeCsr, Finalized};
+use super::RedtrustConfig;
+use crate::error::Error;
+use crate::flow::{Flow, InFlight, Step};
+use crate::http::{HttpRequest, HttpResponse};
+use crate::secret::Secret;
+use crate::time::Timestamp;
+
+/// How the flow authenticates.
+#[derive(Clone, Debug)]
+pub enum Credentials {
+    /// An existing session (e.g. from an earlier flow or an HMAC login).
+    Session(Session),
+    /// Direct login; also used to log in again when a refresh is refused.
+    Password {
+        /// Application user.
+        username: String,
+        /// Password.
+        password: Secret,
+        /// Users' domain.
+        domain: Option<String>,
+    },
+    /// The `tkn` of an HMAC redirect, exchanged once.
+    TempToken(Secret),
+}
+
+/// The result of an issuance or renewal.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Issued {
+    /// `requestCode` used.
+    pub request_code: String,
+    /// The server-made CSR, PEM.
+    pub csr_pem: String,
+    /// `idCertificate` of the new certificate, as the server sent it.
+    pub id_certificate: Option<String>,
+    /// SHA-1 thumbprint of the new certificate (the handle for renewal).
+    pub thumbprint: Option<String>,
+    /// The thumbprint of the certificate this one replaced, for a renewal.
+    pub renewed: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Sent {
+    Login,
+    Refresh,
+    Create,
+    Finalize,
+}
+
+/// Issues (or, with `thumbprint_to_renew`, renews) one certificate.
+///
+/// ```no_run
+/// # use certbridge::redtrust::*; use certbridge::*;
+/// # fn run(host: &mut impl Host) -> Result<(), Error> {
+/// let config = RedtrustConfig::new("https://redtrust.example:8082")?;
+/// let request = CsrRequest::new(parse_dn("cn=John Doe,o=Example,c=ES")?);
+/// let creds = Credentials::Password { username: "app".into(), password: "pw".into(), domain: None };
+/// let mut flow = IssueFlow::new(config, creds, request);
+/// let issued = drive(&mut flow, host)?;
+/// println!("{:?}", issued.thumbprint);
+/// # Ok(()) }
+/// ```
+#[derive(Debug)]
+pub struct IssueFlow {
+    config: RedtrustConfig,
+    credentials: Credentials,
+    session: Option<Session>,
+    request: CsrRequest,
+    data_in_b64: Option<String>,
+    created: Option<CreatedCsr>,
+    finalized: Option<Finalized>,
+    in_flight: InFlight<Sent>,
+    temp_token_used: bool,
+    auth_retry_used: bool,
+    force_refresh: bool,
+    done: bool,
+}
+
+impl IssueFlow {
+    /// A flow for `request` at `config`.
+    pub fn new(config: RedtrustConfig, credentials: Credentials, request: CsrRequest) -> Self {
+        let session = match &credentials {
+            Credentials::Session(s) => Some(s.clone()),
+            _ => None,
+        };
+        IssueFlow {
+            config,
+            credentials,
+            session,
+            request,
+            data_in_b64: None,
+            created: None,
+            finalized: None,
+            in_flight: InFlight::new(),
+            temp_token_used: false,
+            auth_retry_used: false,
+            force_refresh: false,
+            done: false,
+        }
+    }
+
+    /// Provider-specific `dataInB64` for `csr/finalize`.
+    pub fn with_finalize_data(mut self, data_in_b64: impl Into<String>) -> Self {
+        self.data_in_b64 = Some(data_in_b64.into());
+        self
+    }
+
+    /// The current session, refreshed as the flow went: keep it for the next
+    /// call instead of logging in again.
+    pub fn session(&self) -> Option<&Session> {
+        self.session.as_ref()
+    }
+
+    /// The CSR the server made, once `csr/create` has answered.
+    pub fn created(&self) -> Option<&CreatedCsr> {
+        self.created.as_ref()
+    }
+
+    fn login_request(&mut self) -> Result<HttpRequest, Error> {
+        match &self.credentials {
+            Credentials::Password {
+                username,
+                password,
+                domain,
+            } => Login {
+                username,
+                password,
+                domain: domain.as_deref(),
+            }
+            .request(&self.config),
+            Credentials::TempToken(token) if !self.temp_token_used => {
+                self.temp_token_used = true;
+                ExchangeTempToken {
+                    temporal_token: token,
+                }
+                .request(&self.config)
+            }
+            _ => Err(Error::Auth {
+                reason: crate::error::AuthReason::Expired,
+                code: None,
+            }),
+        }
+    }
+
+    fn can_login(&self) -> bool {
+        matches!(self.credentials, Credentials::Password { .. })
+            || matches!(self.credentials, Credentials::TempToken(_) if !self.temp_token_used)
+    }
+
+    /// One retry after an auth failure: refresh if we can, else log in again.
+    fn recover_from_auth(&mut self, error: Error) -> Result<(), Error> {
+        if self.auth_retry_used {
+            return Err(error);
+        }
+        self.auth_retry_used = true;
+        let has_refresh = self
+            .session
+            .as_ref()
+            .is_some_and(|s| s.refresh_token.is_some());
+        if has_refresh {
+            self.force_refresh = true;
+            Ok(())
+        } else if self.can_login() {
+            self.session = None;
+            Ok(())
+        } else {
+            Err(error)
+        }
+    }
+}
+
+impl Flow for IssueFlow {
+    type Output = Issued;
+
+    fn next(&mut self, now: Timestamp) -> Result<Step<Issued>, Error> {
+        if self.done {
+            return Err(Error::protocol("redtrust issue", "the flow has finished"));
+        }
+        if self.in_flight.is_pending() {
+            return Err(Error::protocol(
+                "redtrust issue",
+                "next() called while a response is still expected",
+            ));
+        }
+        let (sent, request) = match &self.session {
+            None => (Sent::Login, self.login_request()?),
+            Some(s) if self.force_refresh || s.needs_refresh(now) => {
+                if s.refresh_token.is_some() {
+                    (Sent::Refresh, Refresh { session: s }.request(&self.config)?)
+                } else if self.can_login() {
+                    (Sent::Login, self.login_request()?)
+                } else {
+                    return Err(Error::Auth {
+                        reason: crate::error::AuthReason::Expired,
+                        code: None,
+                    });
+                }
+            }
+            Some(session) => match (&self.created, &self.finalized) {
+                (None, _) => (
+                    Sent::Create,
+                    CreateCsr {
+                        request: &self.request,
+                        session,
+                    }
+                    .request(&self.config)?,
+                ),
+                (Some(created), None) => (
+                    Sent::Finalize,
+                    FinalizeCsr {
+                        request_code: &created.request_code,
+                        provider: &self.request.provider,
+                        data_in_b64: self.data_in_b64.as_deref(),
+                        session,
+                    }
+                    .request(&self.config)?,
+                ),
+                (Some(created), Some(finalized)) => {
+                    self.done = true;
+                    return Ok(Step::Done(Issued {
+                        request_code: created.request_code.clone(),
+                        csr_pem: created.csr_pem.clone(),
+                        id_certificate: finalized.id_certificate.clone(),
+                        thumbprint: finalized.thumbprint.clone(),
+                        renewed: self
+                            .request
+                            .thumbprint_to_renew
+                            .as_deref()
+                            .and_then(|t| super::csr::normalize_thumbprint(t).ok()),
+                    }));
+                }
+            },
+        };
+        self.in_flight.start(sent)?;
+        Ok(Step::Send(request))
+    }
+
+    fn receive(&mut self, response: HttpResponse, _now: Timestamp) -> Result<(), Error> {
+        match self.in_flight.finish()? {
+            Sent::Login => {
+                let parsed = match self.credentials {
+                    Credentials::TempToken(_) => ExchangeTempToken::parse(&response),
+                    _ => Login::parse(&response),
+                };
+                self.session = Some(parsed?);
+                self.force_refresh = false;
+            }
+            Sent::Refresh => {
+                let previous = self
+                    .session
+                    .take()
+                    .ok_or_else(|| Error::protocol("redtrust refresh", "no session to refresh"))?;
+                match Refresh::parse(&response, &previous) {
+                    Ok(s) => self.session = Some(s),
+                    Err(e) if e.kind() == "auth" && self.can_login() => self.session = None,
+                    Err(e) => return Err(e),
+                }
+                self.force_refresh = false;
+            }
+            Sent::Create => match CreateCsr::parse(&response, &self.request) {
+                Ok(c) => self.created = Some(c),
+                Err(e) if e.kind() == "auth" => self.recover_from_auth(e)?,
+                Err(e) => return Err(e),
+            },
+            Sent::Finalize => match FinalizeCsr::parse(&response, self.config.compat) {
+                Ok(f) => self.finalized = Some(f),
+                Err(e) if e.kind() == "auth" => self.recover_from_auth(e)?,
+                Err(e) => return Err(e),
+            },
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::flow::{drive, testing::ScriptedHost};
+    use crate::redtrust::csr::DnEntry;
+    use crate::Method;
+
+    const CSR_B64: &str = "MAMCAQU=";
+
+    fn ok(data: serde_json::Value) -> HttpResponse {
+        HttpResponse::new(
+            200,
+            serde_json::json!({"message": "ok", "messageType": "SUCCESS", "errorCode": "OK", "data": data})
+                .to_string(),
+        )
+    }
+
+    fn tokens(access: &str, exp: &str) -> HttpResponse {
+        ok(serde_json::json!({"accessToken": access, "refreshToken": "r-1", "expiration": exp}))
+    }
+
+    fn unauthorized() -> HttpResponse {
+        HttpResponse::new(
+            401,
+            r#"{"message":"Token expired","messageType":"ERROR","errorCode":"TOKEN_EXPIRED","data":null}"#,
+        )
+    }
+
+    fn flow(creds: Credentials) -> IssueFlow {
+        let config =
+            RedtrustConfig::new("https://rt.example:8082").unwrap_or_else(|e| panic!("{e}"));
+        IssueFlow::new(
+            config,
+            creds,
+            CsrRequest::new(vec![DnEntry::new("cn", "John Doe")]),
+        )
+    }
+
+    fn password() -> Credentials {
+        Credentials::Password {
+            username: "app".into(),
+            password: "pw".into(),
+            domain: None,
+        }
+    }
+
+    const NOW: u64 = 1_744_719_496; // 2025-04-15T12:18:16Z
+
+    #[test]
+    fn login_create_finalize() {
+        let mut host = ScriptedHost::new(
+            Timestamp::from_secs(NOW),
+            vec![
+                tokens("a-1", "2025-04-15T13:18:16Z"),
+                ok(serde_json::json!({"requestCode": "P775", "csr": CSR_B64})),
+                ok(
+                    serde_json::json!({"idCertificate": 42, "thumbprint": "abcdef0123456789abcdef0123456789abcdef01"}),
+                ),
+            ],
+        );
+        let mut f = flow(password());
+        let issued = drive(&mut f, &mut host).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(issued.request_code, "P775");
+        assert_eq!(issued.id_certificate.as_deref(), Some("42"));
+        assert_eq!(
+            issued.thumbprint.as_deref(),
+            Some("ABCDEF0123456789ABCDEF0123456789ABCDEF01")
+        );
+        assert!(issued
+            .csr_pem
+            .starts_with("-----BEGIN CERTIFICATE REQUEST-----"));
+        let paths: Vec<_> = host
+            .sent
+            .iter()
+            .map(|r| (r.method, r.url.as_str()))
+            .collect();
+        assert_eq!(
+            paths,
+            vec![
+                (Method::Post, "https://rt.example:8082/raapi/v1/auth/login"),
+                (Method::Post, "https://rt.example:8082/raapi/v1/csr/create"),
+                (Method::Put, "https://rt.example:8082/raapi/v1/csr/finalize"),
+            ]
+        );
+        assert_eq!(
+            host.sent[2].headers.get("authorization"),
+            Some("Bearer a-1")
+        );
+        assert_eq!(
+            String::from_utf8_lossy(&host.sent[2].body),
+            r#"{"provider":"CAMERFIRMA","requestCode":"P775"}"#
+        );
+        // The flow is spent.
+        assert!(f.next(host.now).is_err());
+    }
+
+    #[test]
+    fn refreshes_before_expiry_and_after_401_once() {
+        let session = Session {
+            access_token: "a-old".into(),
+            refresh_token: Some("r-0".into()),
+            expires_at: Some(Timestamp::from_secs(NOW + 10)),
+        };
+        let mut host = ScriptedHost::new(
+            Timestamp::from_secs(NOW),
+            vec![
+                tokens("a-2", "2025-04-15T13:18:16Z"),
+                unauthorized(),
+                tokens("a-3", "2025-04-15T13:18:16Z"),
+                ok(serde_json::json!({"requestCode": "P1", "csr": CSR_B64})),
+                ok(
+                    serde_json::json!({"idCertificate": "7", "thumbprint": "ABCDEF0123456789ABCDEF0123456789ABCDEF01"}),
+                ),
+            ],
+        );
+        let mut f = flow(Credentials::Session(session));
+        drive(&mut f, &mut host).unwrap_or_else(|e| panic!("{e}"));
+        let urls: Vec<_> = host
+            .sent
+            .iter()
+            .map(|r| r.url.rsplit(':').next().unwrap_or_default())
+            .collect();
+        assert_eq!(
+            urls,
+            vec![
+                "8082/raapi/v1/auth/refresh-token",
+                "8082/raapi/v1/csr/create",
+                "8082/raapi/v1/auth/refresh-token",
+                "8082/raapi/v1/csr/create",
+                "8082/raapi/v1/csr/finalize",
+            ]
+        );
+        assert_eq!(
+            host.sent[0].headers.get("authorization"),
+            Some("Bearer a-old")
+        );
+        assert_eq!(
+            String::from_utf8_lossy(&host.sent[0].body),
+            r#"{"refreshToken":"r-0"}"#
+        );
+        assert_eq!(
+            host.sent[3].headers.get("authorization"),
+            Some("Bearer a-3")
+        );
+        assert_eq!(f.session().map(|s| s.access_token.expose()), Some("a-3"));
+    }
+
+    #[test]
+    fn second_401_is_an_auth_error() {
+        let mut host = ScriptedHost::new(
+            Timestamp::from_secs(NOW),
+            vec![
+                tokens("a-1", "2025-04-15T13:18:16Z"),
+                unauthorized(),
+                tokens("a-2", "2025-04-15T13:18:16Z"),
+                unauthorized(),
+            ],
+        );
+        let err = drive(&mut flow(password()), &mut host).err();
+        assert_eq!(err.as_ref().map(Error::kind), Some("auth"));
+        assert_eq!(err.as_ref().and_then(Error::code), Some("TOKEN_EXPIRED"));
+        assert_eq!(host.sent.len(), 4);
+    }
+
+    #[test]
+    fn temp_token_is_exchanged_once() {
+        let mut host = ScriptedHost::new(
+            Timestamp::from_secs(NOW),
+            vec![
+                ok(serde_json::json!({"accessToken": "a-1", "expiration": "2025-04-15T13:18:16Z"})),
+                unauthorized(),
+            ],
+        );
+        let err = drive(&mut flow(Credentials::TempToken("tkn-1".into())), &mut host).err();
+        // No refresh token and the temp token is spent: the 401 stands.
+        assert_eq!(err.map(|e| e.kind()), Some("auth"));
+        assert_eq!(
+            host.sent[0].url,
+            "https://rt.example:8082/authapi/v1/login_by_temp_token"
+        );
+        assert_eq!(host.sent.len(), 2);
+    }
+
+    #[test]
+    fn provider_error_stops_the_flow_with_its_code() {
+        let mut host = ScriptedHost::new(
+            Timestamp::from_secs(NOW),
+            vec![
+                tokens("a-1", "2025-04-15T13:18:16Z"),
+                HttpResponse::new(
+                    400,
+                    r#"{"message":"DN not allowed","messageType":"ERROR","errorCode":"INVALID_DN","data":null,"isValid":false}"#,
+                ),
+            ],
+        );
+        let err = drive(&mut flow(password()), &mut host).err();
+        assert_eq!(err.as_ref().and_then(Error::code), Some("INVALID_DN"));
+        assert_eq!(
+            err.map(|e| e.to_string()),
+            Some("redtrust error INVALID_DN (HTTP 400): DN not allowed".into())
+        );
+    }
+}
