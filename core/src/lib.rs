@@ -11,6 +11,8 @@
 //! language and every test.
 
 pub mod acme;
+#[cfg(feature = "client")]
+pub mod client;
 pub mod crypto;
 pub mod error;
 pub mod flow;

@@ -1,2 +1,58 @@
-//! The `certbridge` command-line tool.
-fn main() {}
+//! `certbridge`: issue, renew, look up and revoke certificates at Redtrust,
+//! SwissSign and any ACME server (IdenTrust included) from the command line.
+//!
+//! Exit codes: 0 success; 1 provider, transport or protocol error; 2 usage or
+//! invalid input. Secrets can come from `CERTBRIDGE_*` environment variables
+//! so they never appear in a process list.
+
+mod common;
+mod redtrust;
+
+use clap::{Parser, Subcommand};
+
+use common::{Failure, Output};
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "certbridge",
+    version,
+    about = "Certificates from Redtrust, SwissSign and ACME (IdenTrust) in one tool"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Redtrust RA API: server-side keys, csr/create + csr/finalize.
+    #[command(subcommand)]
+    Redtrust(redtrust::Cmd),
+}
+
+fn main() {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("CERTBRIDGE_LOG")
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("off")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            std::process::exit(1);
+        }
+    };
+    let result: Result<Output, Failure> = runtime.block_on(async {
+        match cli.command {
+            Command::Redtrust(cmd) => redtrust::run(cmd).await,
+        }
+    });
+    std::process::exit(common::finish(result));
+}

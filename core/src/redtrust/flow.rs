@@ -190,6 +190,10 @@ impl Flow for IssueFlow {
                 "next() called while a response is still expected",
             ));
         }
+        if self.created.is_none() {
+            // Refuse bad input before the first request, the login included.
+            self.request.validate()?;
+        }
         let (sent, request) = match &self.session {
             None => (Sent::Login, self.login_request()?),
             Some(s) if self.force_refresh || s.needs_refresh(now) => {
@@ -461,6 +465,16 @@ mod tests {
             "https://rt.example:8082/authapi/v1/login_by_temp_token"
         );
         assert_eq!(host.sent.len(), 2);
+    }
+
+    #[test]
+    fn invalid_request_sends_nothing() {
+        let config = RedtrustConfig::new("https://rt.example:8082").unwrap();
+        let mut f = IssueFlow::new(config, password(), CsrRequest::new(vec![]));
+        let mut host = ScriptedHost::new(Timestamp::from_secs(NOW), vec![]);
+        let err = drive(&mut f, &mut host).err();
+        assert_eq!(err.as_ref().and_then(Error::field), Some("dn"));
+        assert!(host.sent.is_empty());
     }
 
     #[test]

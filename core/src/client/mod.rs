@@ -1,0 +1,18 @@
+//! Async clients (feature `client`): a [`Transport`] to send requests, a
+//! [`Clock`] to read time and sleep, one [`Driver`] that runs any
+//! [`Flow`](crate::flow::Flow), and a ready client per provider.
+//!
+//! The sans-IO core stays the single source of behaviour; this layer only
+//! does I/O: sending, sleeping until a flow's `Wait`, handing challenges to a
+//! [`ChallengeSolver`], retrying transient failures of idempotent requests,
+//! cancellation and `tracing` spans (URLs and statuses, never secrets).
+
+mod clock;
+mod driver;
+mod redtrust;
+mod transport;
+
+pub use clock::{Clock, SystemClock};
+pub use driver::{CancelToken, ChallengeSolver, Driver, RetryPolicy};
+pub use redtrust::RedtrustClient;
+pub use transport::{ReqwestTransport, Transport, TransportConfig};
