@@ -23,6 +23,11 @@ pub mod secret;
 pub mod swisssign;
 pub mod time;
 
+/// The README's examples, compiled and run as doctests so they stay true.
+#[cfg(all(doctest, feature = "client"))]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeDoctests;
+
 pub use error::{Error, Provider, ProviderDetails, ProviderError, Result};
 pub use flow::{drive, ChallengeTask, Flow, Host, Step};
 pub use http::{Headers, HttpRequest, HttpResponse, Method};
