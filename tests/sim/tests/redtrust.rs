@@ -5,7 +5,7 @@
 mod common;
 
 use base64::Engine;
-use common::{http, json, start};
+use common::{call, http, json, start};
 use serde_json::{json, Value};
 
 async fn login(c: &reqwest::Client, base: &str) -> Value {
@@ -290,22 +290,36 @@ async fn tokens_expire_refresh_rotates_and_logout_revokes() {
     });
     let base = sim.base_url();
     let c = http();
+    let url = |p: &str| format!("{base}{p}");
     let data = login(&c, &base).await;
     let access = data["accessToken"].as_str().unwrap().to_owned();
     let refresh = data["refreshToken"].as_str().unwrap().to_owned();
+    let create_body = json!({"dn": [{"attribute": "cn", "value": "x"}], "hashType": "SHA256", "keyLength": 256, "keyType": "EC", "provider": "CAMERFIRMA"});
     let create = |token: String| {
-        c.post(format!("{base}/raapi/v1/csr/create"))
-            .bearer_auth(token)
-            .json(&json!({"dn": [{"attribute": "cn", "value": "x"}], "hashType": "SHA256", "keyLength": 256, "keyType": "EC", "provider": "CAMERFIRMA"}))
-            .send()
+        call(
+            &c,
+            "POST",
+            url("/raapi/v1/csr/create"),
+            Some(token),
+            Some(create_body.clone()),
+        )
     };
-    assert_eq!(create(access.clone()).await.unwrap().status().as_u16(), 200);
+    let refresh_at = |path: &str, token: &str| {
+        call(
+            &c,
+            "PUT",
+            url(path),
+            None,
+            Some(json!({"refreshToken": token})),
+        )
+    };
+    assert_eq!(create(access.clone()).await.0, 200);
 
     // Temp token, left to expire.
     let ts = certbridge_sim::now_secs();
     let sig = python_hmac("demo-hmac-key", &format!("CA_DEMO:{ts}"));
     let resp = c
-        .get(format!("{base}/authclient/auth/loginrequest?Consumer=RA_API&RedirectUrl={}&timestamp={ts}&partner=CA_DEMO&hmac={sig}", enc("https://a.example/")))
+        .get(url(&format!("/authclient/auth/loginrequest?Consumer=RA_API&RedirectUrl={}&timestamp={ts}&partner=CA_DEMO&hmac={sig}", enc("https://a.example/"))))
         .send()
         .await
         .unwrap();
@@ -318,97 +332,56 @@ async fn tokens_expire_refresh_rotates_and_logout_revokes() {
         .to_owned();
 
     tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
-    let (s, v) = json(create(access.clone()).await.unwrap()).await;
+    let (s, v) = create(access.clone()).await;
     assert_error(s, &v, 401, "TOKEN_EXPIRED");
-    let (s, v) = json(
-        c.post(format!("{base}/authapi/v1/login_by_temp_token"))
-            .json(&json!({"temporalToken": tkn}))
-            .send()
-            .await
-            .unwrap(),
+    let (s, v) = call(
+        &c,
+        "POST",
+        url("/authapi/v1/login_by_temp_token"),
+        None,
+        Some(json!({"temporalToken": tkn})),
     )
     .await;
     assert_error(s, &v, 401, "TOKEN_EXPIRED");
 
     // v4.33 path, then v4.42 path with the rotated refresh token.
-    let (s, v) = json(
-        c.put(format!("{base}/authapi/v1/refresh-token"))
-            .json(&json!({"refreshToken": refresh}))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (s, v) = refresh_at("/authapi/v1/refresh-token", &refresh).await;
     assert_eq!(s, 200, "{v}");
     let refresh2 = v["data"]["refreshToken"].as_str().unwrap().to_owned();
     assert_ne!(refresh2, refresh);
-    let (s, v) = json(
-        c.put(format!("{base}/raapi/v1/auth/refresh-token"))
-            .json(&json!({"refreshToken": refresh}))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (s, v) = refresh_at("/raapi/v1/auth/refresh-token", &refresh).await;
     assert_error(s, &v, 401, "INVALID_TOKEN");
-    let (s, v) = json(
-        c.put(format!("{base}/raapi/v1/auth/refresh-token"))
-            .json(&json!({"refreshToken": refresh2}))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (s, v) = refresh_at("/raapi/v1/auth/refresh-token", &refresh2).await;
     assert_eq!(s, 200, "{v}");
     let access3 = v["data"]["accessToken"].as_str().unwrap().to_owned();
     let refresh3 = v["data"]["refreshToken"].as_str().unwrap().to_owned();
-    assert_eq!(
-        create(access3.clone()).await.unwrap().status().as_u16(),
-        200
-    );
+    assert_eq!(create(access3.clone()).await.0, 200);
 
     // Logout (both paths exist); the token and its refresh token die.
-    let (s, v) = json(
-        c.delete(format!("{base}/raapi/v1/auth/logout"))
-            .bearer_auth(&access3)
-            .send()
-            .await
-            .unwrap(),
+    let (s, v) = call(
+        &c,
+        "DELETE",
+        url("/raapi/v1/auth/logout"),
+        Some(access3.clone()),
+        None,
     )
     .await;
-    assert_eq!(s, 200, "{v}");
-    assert_eq!(v["data"], json!({}));
-    let (s, v) = json(create(access3.clone()).await.unwrap()).await;
+    assert_eq!((s, v["data"].clone()), (200, json!({})), "{v}");
+    let (s, v) = create(access3).await;
     assert_error(s, &v, 401, "INVALID_TOKEN");
-    let (s, v) = json(
-        c.put(format!("{base}/authapi/v1/refresh-token"))
-            .json(&json!({"refreshToken": refresh3}))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (s, v) = refresh_at("/authapi/v1/refresh-token", &refresh3).await;
     assert_error(s, &v, 401, "INVALID_TOKEN");
     let fresh = login(&c, &base).await["accessToken"]
         .as_str()
         .unwrap()
         .to_owned();
-    let (s, _) = json(
-        c.delete(format!("{base}/authapi/v1/logout"))
-            .bearer_auth(&fresh)
-            .send()
+    assert_eq!(
+        call(&c, "DELETE", url("/authapi/v1/logout"), Some(fresh), None)
             .await
-            .unwrap(),
-    )
-    .await;
-    assert_eq!(s, 200);
-    let (s, v) = json(
-        c.delete(format!("{base}/authapi/v1/logout"))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+            .0,
+        200
+    );
+    let (s, v) = call(&c, "DELETE", url("/authapi/v1/logout"), None, None).await;
     assert_error(s, &v, 401, "INVALID_TOKEN");
 }
 

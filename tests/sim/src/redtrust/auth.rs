@@ -274,27 +274,38 @@ fn login_request_inner(shared: &Shared, req: &Request) -> Result<Response, Respo
     Ok(Response::empty(302).with_header("location", redirect_location(&redirect, &token)))
 }
 
-/// `/authapi/v1/login_by_temp_token {temporalToken}` (POST in v4.42, GET
-/// with a body in v4.33). Single use.
-pub(crate) fn exchange_temp_token(shared: &Shared, req: &Request) -> Response {
+/// Which one-time grant a redemption consumes.
+#[derive(Clone, Copy)]
+enum GrantKind {
+    Temp,
+    Refresh,
+}
+
+/// Consumes a single-use grant named by `field` in the JSON body and
+/// answers with a fresh token pair.
+fn redeem(shared: &Shared, req: &Request, field_name: &str, kind: GrantKind) -> Response {
     let body = match json_body(req) {
         Ok(b) => b,
         Err(r) => return r,
     };
-    let token = match field(&body, "temporalToken") {
+    let token = match field(&body, field_name) {
         Ok(t) => t,
         Err(r) => return r,
     };
     let mut st = lock(&shared.redtrust);
-    let Some(grant) = st.temp.remove(token) else {
+    let grants = match kind {
+        GrantKind::Temp => &mut st.temp,
+        GrantKind::Refresh => &mut st.refresh,
+    };
+    let Some(grant) = grants.remove(token) else {
         return err(
             401,
             "INVALID_TOKEN",
-            "temporary token unknown or already used",
+            format!("{field_name} unknown, already used or logged out"),
         );
     };
     if now_secs() >= grant.exp {
-        return err(401, "TOKEN_EXPIRED", "temporary token expired");
+        return err(401, "TOKEN_EXPIRED", format!("{field_name} expired"));
     }
     match user(shared, &grant.user) {
         Some(u) => ok(issue_tokens(shared, &mut st, u)),
@@ -302,32 +313,16 @@ pub(crate) fn exchange_temp_token(shared: &Shared, req: &Request) -> Response {
     }
 }
 
+/// `/authapi/v1/login_by_temp_token {temporalToken}` (POST in v4.42, GET
+/// with a body in v4.33). Single use.
+pub(crate) fn exchange_temp_token(shared: &Shared, req: &Request) -> Response {
+    redeem(shared, req, "temporalToken", GrantKind::Temp)
+}
+
 /// `PUT .../refresh-token {refreshToken}`: rotates the refresh token. The
 /// (possibly expired) access token is not required.
 pub(crate) fn refresh(shared: &Shared, req: &Request) -> Response {
-    let body = match json_body(req) {
-        Ok(b) => b,
-        Err(r) => return r,
-    };
-    let token = match field(&body, "refreshToken") {
-        Ok(t) => t,
-        Err(r) => return r,
-    };
-    let mut st = lock(&shared.redtrust);
-    let Some(grant) = st.refresh.remove(token) else {
-        return err(
-            401,
-            "INVALID_TOKEN",
-            "refresh token unknown, used or logged out",
-        );
-    };
-    if now_secs() >= grant.exp {
-        return err(401, "TOKEN_EXPIRED", "refresh token expired; log in again");
-    }
-    match user(shared, &grant.user) {
-        Some(u) => ok(issue_tokens(shared, &mut st, u)),
-        None => err(401, "INVALID_TOKEN", "user no longer exists"),
-    }
+    redeem(shared, req, "refreshToken", GrantKind::Refresh)
 }
 
 /// `DELETE .../logout` with the Bearer access token.

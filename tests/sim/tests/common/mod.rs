@@ -137,3 +137,22 @@ pub fn openssl_verify(sim: &SimHandle, dir: &std::path::Path, leaf_pem: &str) ->
     );
     String::from_utf8(out).unwrap()
 }
+
+/// Sends `method url` with an optional Bearer token and JSON body; returns
+/// the status and the JSON answer.
+pub async fn call(
+    c: &reqwest::Client,
+    method: &str,
+    url: String,
+    bearer: Option<String>,
+    body: Option<Value>,
+) -> (u16, Value) {
+    let mut r = c.request(reqwest::Method::from_bytes(method.as_bytes()).unwrap(), url);
+    if let Some(t) = bearer {
+        r = r.bearer_auth(t);
+    }
+    if let Some(b) = body {
+        r = r.json(&b);
+    }
+    json(r.send().await.unwrap()).await
+}
