@@ -123,26 +123,15 @@ async fn hmac_redirect_then_temp_token_exchange_in_both_versions() {
         .to_owned();
     assert!(tkn.len() > 16);
 
-    // v4.42: POST.
-    let (s, v) = json(
-        c.post(format!("{base}/authapi/v1/login_by_temp_token"))
-            .json(&json!({"temporalToken": tkn}))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    // v4.42: POST; single use.
+    let exchange = || {
+        let url = format!("{base}/authapi/v1/login_by_temp_token");
+        call(&c, "POST", url, None, Some(json!({"temporalToken": tkn})))
+    };
+    let (s, v) = exchange().await;
     assert_eq!(s, 200, "{v}");
     assert!(v["data"]["accessToken"].is_string());
-    // Single use.
-    let (s, v) = json(
-        c.post(format!("{base}/authapi/v1/login_by_temp_token"))
-            .json(&json!({"temporalToken": tkn}))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (s, v) = exchange().await;
     assert_error(s, &v, 401, "INVALID_TOKEN");
 
     // v4.33: signature in headers, redirect without `tkn=`, GET with a body.
@@ -402,29 +391,13 @@ impl Rt {
     }
 
     async fn create(&self, path: &str, body: Value) -> (u16, Value) {
-        json(
-            self.c
-                .post(format!("{}{path}", self.base))
-                .bearer_auth(&self.token)
-                .json(&body)
-                .send()
-                .await
-                .unwrap(),
-        )
-        .await
+        let url = format!("{}{path}", self.base);
+        call(&self.c, "POST", url, Some(self.token.clone()), Some(body)).await
     }
 
     async fn finalize(&self, body: Value) -> (u16, Value) {
-        json(
-            self.c
-                .put(format!("{}/raapi/v1/csr/finalize", self.base))
-                .bearer_auth(&self.token)
-                .json(&body)
-                .send()
-                .await
-                .unwrap(),
-        )
-        .await
+        let url = format!("{}/raapi/v1/csr/finalize", self.base);
+        call(&self.c, "PUT", url, Some(self.token.clone()), Some(body)).await
     }
 
     async fn certificates(&self) -> Vec<Value> {
