@@ -1,0 +1,240 @@
+//! Fault switches (`/sim/faults`): make the next N matching requests, or a
+//! seeded random share of them, fail the way real servers and networks fail,
+//! so clients' retry, refresh and error paths can be tested.
+
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+use serde::{Deserialize, Serialize};
+
+/// How a `malformed` fault corrupts the answer.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Malformed {
+    /// The real answer with its body cut in half (truncated JSON).
+    #[default]
+    Truncated,
+    /// A proxy's HTML `502 Bad Gateway` page instead of the answer.
+    Html,
+    /// The real status with an empty body.
+    Empty,
+}
+
+fn default_status() -> u16 {
+    503
+}
+
+/// What happens to a request hit by a fault.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "fault", rename_all = "snake_case")]
+pub enum FaultKind {
+    /// Answer with this status (default 503) and a short text body; optional
+    /// `retry_after` seconds become a `Retry-After` header.
+    Status {
+        /// HTTP status code.
+        #[serde(default = "default_status")]
+        code: u16,
+        /// Optional `Retry-After` value in seconds.
+        #[serde(default)]
+        retry_after: Option<u64>,
+    },
+    /// Wait this long, then answer normally.
+    Delay {
+        /// Milliseconds.
+        ms: u64,
+    },
+    /// Close the connection without any response.
+    Drop,
+    /// Treat the request's token as expired (the provider's own expired-token error).
+    ExpiredToken,
+    /// Corrupt the answer.
+    Malformed {
+        /// Which corruption.
+        #[serde(default)]
+        variant: Malformed,
+    },
+}
+
+fn default_prefix() -> String {
+    "/".into()
+}
+
+/// One fault rule as posted to `/sim/faults`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct FaultSpec {
+    /// Requests whose path starts with this (default `/`, never `/sim/`).
+    #[serde(default = "default_prefix")]
+    pub path_prefix: String,
+    /// Only this method (any when absent).
+    #[serde(default)]
+    pub method: Option<String>,
+    /// The fault.
+    #[serde(flatten)]
+    pub kind: FaultKind,
+    /// Fire on the next `count` matches (default 1 when `rate` is absent).
+    #[serde(default)]
+    pub count: Option<u64>,
+    /// Fire on each match with this probability (0..1), from the seeded RNG.
+    #[serde(default)]
+    pub rate: Option<f64>,
+}
+
+/// A rule with its bookkeeping, as listed by `GET /sim/faults`.
+#[derive(Debug, Clone, Serialize)]
+pub struct Rule {
+    /// Id for `DELETE /sim/faults/{id}`.
+    pub id: u64,
+    /// The rule.
+    #[serde(flatten)]
+    pub spec: FaultSpec,
+    /// Firings left (`null` = unlimited).
+    pub remaining: Option<u64>,
+    /// How often it fired.
+    pub hits: u64,
+}
+
+/// The active rules and the RNG behind rates.
+#[derive(Debug)]
+pub struct Faults {
+    next_id: u64,
+    rules: Vec<Rule>,
+    rng: StdRng,
+}
+
+impl Faults {
+    /// No rules; rates drawn from `seed`.
+    pub fn new(seed: u64) -> Self {
+        Faults {
+            next_id: 1,
+            rules: Vec::new(),
+            rng: StdRng::seed_from_u64(seed),
+        }
+    }
+
+    /// Re-seeds the rate RNG.
+    pub fn reseed(&mut self, seed: u64) {
+        self.rng = StdRng::seed_from_u64(seed);
+    }
+
+    /// Adds a rule; returns its id.
+    pub fn add(&mut self, spec: FaultSpec) -> Result<u64, String> {
+        if let Some(rate) = spec.rate {
+            if !(0.0..=1.0).contains(&rate) {
+                return Err("rate must be between 0 and 1".into());
+            }
+        }
+        if !spec.path_prefix.starts_with('/') {
+            return Err("path_prefix must start with '/'".into());
+        }
+        let remaining = match (spec.count, spec.rate) {
+            (Some(n), _) => Some(n),
+            (None, Some(_)) => None,
+            (None, None) => Some(1),
+        };
+        let id = self.next_id;
+        self.next_id += 1;
+        self.rules.push(Rule {
+            id,
+            spec,
+            remaining,
+            hits: 0,
+        });
+        Ok(id)
+    }
+
+    /// All rules.
+    pub fn list(&self) -> Vec<Rule> {
+        self.rules.clone()
+    }
+
+    /// Removes every rule.
+    pub fn clear(&mut self) {
+        self.rules.clear();
+    }
+
+    /// Removes one rule; false when unknown.
+    pub fn remove(&mut self, id: u64) -> bool {
+        let before = self.rules.len();
+        self.rules.retain(|r| r.id != id);
+        before != self.rules.len()
+    }
+
+    /// The fault for this request, if a rule fires (first firing rule wins).
+    pub fn take(&mut self, method: &str, path: &str) -> Option<FaultKind> {
+        if path.starts_with("/sim/") || path == "/sim" {
+            return None;
+        }
+        for rule in &mut self.rules {
+            if rule.remaining == Some(0) || !path.starts_with(&rule.spec.path_prefix) {
+                continue;
+            }
+            if let Some(m) = &rule.spec.method {
+                if !m.eq_ignore_ascii_case(method) {
+                    continue;
+                }
+            }
+            if let Some(rate) = rule.spec.rate {
+                if self.rng.gen::<f64>() >= rate {
+                    continue;
+                }
+            }
+            if let Some(n) = rule.remaining.as_mut() {
+                *n -= 1;
+            }
+            rule.hits += 1;
+            return Some(rule.spec.kind.clone());
+        }
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn spec(json: &str) -> FaultSpec {
+        serde_json::from_str(json).unwrap()
+    }
+
+    #[test]
+    fn count_prefix_and_method_select_requests() {
+        let mut f = Faults::new(1);
+        f.add(spec(r#"{"path_prefix": "/v2/", "method": "post", "fault": "status", "code": 502, "count": 2}"#))
+            .unwrap();
+        assert_eq!(f.take("POST", "/raapi/v1/auth/login"), None);
+        assert_eq!(f.take("GET", "/v2/clients"), None);
+        let hit = Some(FaultKind::Status {
+            code: 502,
+            retry_after: None,
+        });
+        assert_eq!(f.take("POST", "/v2/clients"), hit);
+        assert_eq!(f.take("POST", "/v2/clients"), hit);
+        assert_eq!(f.take("POST", "/v2/clients"), None);
+        assert_eq!(f.list()[0].hits, 2);
+    }
+
+    #[test]
+    fn default_count_is_one_and_sim_paths_are_exempt() {
+        let mut f = Faults::new(1);
+        f.add(spec(r#"{"fault": "drop"}"#)).unwrap();
+        assert_eq!(f.take("GET", "/sim/requests"), None);
+        assert_eq!(f.take("GET", "/account"), Some(FaultKind::Drop));
+        assert_eq!(f.take("GET", "/account"), None);
+    }
+
+    #[test]
+    fn rate_is_seeded_and_roughly_right() {
+        let run = || {
+            let mut f = Faults::new(7);
+            f.add(spec(r#"{"fault": "expired_token", "rate": 0.3}"#))
+                .unwrap();
+            (0..1000)
+                .filter(|_| f.take("POST", "/v2/x").is_some())
+                .count()
+        };
+        let n = run();
+        assert_eq!(n, run());
+        assert!((200..400).contains(&n), "{n}");
+        let mut f = Faults::new(7);
+        assert!(f.add(spec(r#"{"fault": "drop", "rate": 1.5}"#)).is_err());
+    }
+}

@@ -1,0 +1,108 @@
+//! `certbridge-sim [--host H] [--port N] [--config FILE] [--eab-pool FILE] [--ca-out FILE]`:
+//! runs the provider simulator in the foreground and prints its URL and
+//! credentials.
+
+use std::process::ExitCode;
+
+use certbridge_sim::{parse_eab_pool, Sim, SimConfig};
+
+const USAGE: &str = "usage: certbridge-sim [--host 127.0.0.1] [--port N] [--config FILE.json] [--eab-pool FILE.json] [--ca-out FILE.pem]";
+
+fn run() -> Result<(), String> {
+    let mut args = std::env::args().skip(1);
+    let mut config = SimConfig::default();
+    let mut port = None;
+    let mut host = None;
+    let mut pool = None;
+    let mut ca_out = None;
+    while let Some(a) = args.next() {
+        let mut value = || {
+            args.next()
+                .ok_or_else(|| format!("{a} needs a value\n{USAGE}"))
+        };
+        match a.as_str() {
+            "--port" => {
+                port = Some(
+                    value()?
+                        .parse::<u16>()
+                        .map_err(|e| format!("--port: {e}"))?,
+                )
+            }
+            "--host" => host = Some(value()?),
+            "--config" => {
+                let path = value()?;
+                let text = std::fs::read_to_string(&path).map_err(|e| format!("{path}: {e}"))?;
+                config = SimConfig::from_json(&text).map_err(|e| e.to_string())?;
+            }
+            "--eab-pool" => pool = Some(value()?),
+            "--ca-out" => ca_out = Some(value()?),
+            "-h" | "--help" => {
+                println!("{USAGE}");
+                return Ok(());
+            }
+            other => return Err(format!("unknown argument {other}\n{USAGE}")),
+        }
+    }
+    if let Some(p) = port {
+        config.port = p;
+    }
+    if let Some(h) = host {
+        config.host = h;
+    }
+    if let Some(path) = pool {
+        let text = std::fs::read_to_string(&path).map_err(|e| format!("{path}: {e}"))?;
+        config.identrust.eab_pool = parse_eab_pool(&text).map_err(|e| e.to_string())?;
+    }
+    let sim = Sim::start(config).map_err(|e| e.to_string())?;
+    if let Some(path) = ca_out {
+        std::fs::write(&path, sim.ca_pem()).map_err(|e| format!("{path}: {e}"))?;
+    }
+    let c = sim.config();
+    println!("certbridge-sim listening on {}", sim.base_url());
+    for u in &c.redtrust.users {
+        println!(
+            "redtrust user: {} / {} (domain {})",
+            u.username,
+            u.password,
+            u.domain.as_deref().unwrap_or("-")
+        );
+    }
+    for p in &c.redtrust.partners {
+        println!("redtrust partner: {} hmac key {}", p.name, p.hmac_key);
+    }
+    for a in &c.swisssign.accounts {
+        println!("swisssign account: {} api key {}", a.user_name, a.api_key);
+    }
+    for cl in &c.swisssign.clients {
+        for p in &cl.products {
+            println!(
+                "swisssign client {} product {} ({})",
+                cl.uuid, p.uuid, p.name
+            );
+        }
+    }
+    println!(
+        "identrust reseller api key: {} ({} EAB keys in pool{})",
+        c.identrust.api_key,
+        c.identrust.eab_pool.len(),
+        if c.identrust.eab_pool.is_empty() {
+            ", random pairs"
+        } else {
+            ""
+        }
+    );
+    println!("test CA root: GET {}/sim/ca", sim.base_url());
+    loop {
+        std::thread::park();
+    }
+}
+
+fn main() -> ExitCode {
+    match run() {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("certbridge-sim: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
