@@ -23,8 +23,10 @@ pub fn driver(extra_roots: &[String]) -> Driver {
 
 /// A simulator with its defaults, or adjusted by `tweak`.
 pub fn sim(tweak: impl FnOnce(&mut certbridge_sim::SimConfig)) -> certbridge_sim::SimHandle {
-    let mut config = certbridge_sim::SimConfig::default();
-    config.port = 0;
+    let mut config = certbridge_sim::SimConfig {
+        port: 0,
+        ..certbridge_sim::SimConfig::default()
+    };
     tweak(&mut config);
     certbridge_sim::Sim::start(config).expect("simulator starts")
 }
