@@ -1,1 +1,101 @@
 //! ACME (RFC 8555) with External Account Binding.
+//!
+//! Sans-IO in the ruma style: every endpoint is a small type whose
+//! `request(...)` builds an [`HttpRequest`](crate::http::HttpRequest) and whose
+//! `parse(...)` reads the [`HttpResponse`](crate::http::HttpResponse). The
+//! multi-step work (nonce handling, `badNonce` retries, account, order,
+//! challenges, polling, finalisation, download) lives in [`flow`], which the
+//! caller drives with [`crate::flow::drive`] or its own loop.
+//!
+//! IdenTrust's reseller service is one ACME server among others
+//! (identrust-reseller-acme.txt): its profile directories and EAB keys plug in
+//! here; see [`crate::identrust`].
+
+pub mod account;
+pub mod ari;
+pub mod authorization;
+pub mod certificate;
+pub mod challenge;
+pub mod directory;
+pub mod eab;
+pub mod flow;
+pub mod jws;
+pub mod nonce;
+pub mod order;
+pub mod problem;
+pub mod revoke;
+
+pub use account::{Account, AccountStatus};
+pub use ari::{cert_id, RenewalInfo};
+pub use authorization::{Authorization, Identifier};
+pub use certificate::CertificateChain;
+pub use challenge::{Challenge, ChallengeType};
+pub use directory::Directory;
+pub use eab::EabKey;
+pub use flow::{AccountFlow, CallFlow, IssueFlow, IssueOptions, Issued, Session};
+pub use jws::AccountKey;
+pub use nonce::NoncePool;
+pub use order::{Order, OrderStatus};
+pub use problem::Problem;
+
+use base64::Engine as _;
+
+/// Unpadded base64url (RFC 4648 section 5), the encoding of every JWS part
+/// and of every binary value in ACME (RFC 8555 section 6.1).
+pub(crate) fn b64url(bytes: &[u8]) -> String {
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+}
+
+/// The ACME media type for JWS bodies (RFC 8555 section 6.2).
+pub(crate) const JOSE_JSON: &str = "application/jose+json";
+
+/// Checks an ACME response (problem documents become typed errors) and reads
+/// its JSON body as `T`; an empty, non-JSON or wrongly shaped body is a
+/// protocol error naming `context`.
+pub(crate) fn json_response<T: serde::de::DeserializeOwned>(
+    response: &crate::http::HttpResponse,
+    now: crate::time::Timestamp,
+    context: &'static str,
+) -> Result<T, crate::error::Error> {
+    problem::check(response, now, context)?;
+    if response.body.is_empty() {
+        return Err(crate::error::Error::protocol(
+            context,
+            "empty response body",
+        ));
+    }
+    serde_json::from_slice(&response.body).map_err(|e| {
+        crate::error::Error::protocol(
+            context,
+            format!("response is not the expected JSON ({})", e.classify_name()),
+        )
+    })
+}
+
+/// The `Location` header, required on creation responses.
+pub(crate) fn location(
+    response: &crate::http::HttpResponse,
+    context: &'static str,
+) -> Result<String, crate::error::Error> {
+    response
+        .headers
+        .get("location")
+        .map(|l| l.trim().to_string())
+        .filter(|l| !l.is_empty())
+        .ok_or_else(|| crate::error::Error::protocol(context, "no Location header"))
+}
+
+trait ClassifyName {
+    fn classify_name(&self) -> &'static str;
+}
+
+impl ClassifyName for serde_json::Error {
+    fn classify_name(&self) -> &'static str {
+        match self.classify() {
+            serde_json::error::Category::Io => "I/O",
+            serde_json::error::Category::Syntax => "syntax error",
+            serde_json::error::Category::Data => "missing or mistyped field",
+            serde_json::error::Category::Eof => "truncated",
+        }
+    }
+}
