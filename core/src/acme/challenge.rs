@@ -83,6 +83,15 @@ impl Challenge {
     /// The token must be base64url (section 8.3), so it can never escape the
     /// `/.well-known/acme-challenge/` path.
     pub fn task(&self, identifier: &Identifier, key: &AccountKey) -> Result<ChallengeTask, Error> {
+        self.task_with_thumbprint(identifier, &key.thumbprint())
+    }
+
+    /// [`Challenge::task`] for an account key known by its RFC 7638 thumbprint.
+    pub fn task_with_thumbprint(
+        &self,
+        identifier: &Identifier,
+        thumbprint: &str,
+    ) -> Result<ChallengeTask, Error> {
         let token = self
             .token
             .as_deref()
@@ -92,7 +101,7 @@ impl Challenge {
                         .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
             })
             .ok_or_else(|| Error::protocol("challenge", "missing or non-base64url token"))?;
-        let key_auth = key_authorization(token, &key.thumbprint());
+        let key_auth = key_authorization(token, thumbprint);
         let domain = identifier.value.clone();
         match self.kind.as_str() {
             "http-01" => Ok(ChallengeTask::Http01 {

@@ -12,7 +12,7 @@ use crate::time::Timestamp;
 
 /// The endpoints of one ACME server.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all(deserialize = "camelCase"))]
 pub struct Directory {
     /// `newNonce`.
     pub new_nonce: String,
@@ -37,7 +37,7 @@ pub struct Directory {
 
 /// The directory's `meta` object.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all(deserialize = "camelCase"))]
 pub struct DirectoryMeta {
     /// `termsOfService` URL.
     #[serde(default, skip_serializing_if = "Option::is_none")]

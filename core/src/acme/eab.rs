@@ -78,9 +78,15 @@ impl EabKey {
     /// flattened JWS with protected `{"alg":"HS256","kid":..,"url":..}`,
     /// payload the account JWK, MAC over both (RFC 8555 section 7.3.4).
     pub fn binding(&self, account_key: &AccountKey, new_account_url: &str) -> Value {
+        self.binding_for_jwk(&account_key.jwk(), new_account_url)
+    }
+
+    /// [`EabKey::binding`] for a public JWK given as JSON (what other
+    /// languages and the vectors hold).
+    pub fn binding_for_jwk(&self, account_jwk: &Value, new_account_url: &str) -> Value {
         let header = json!({"alg": "HS256", "kid": self.kid, "url": new_account_url});
         let protected = b64url(canonical_jwk(&header).as_bytes());
-        let payload = b64url(canonical_jwk(&account_key.jwk()).as_bytes());
+        let payload = b64url(canonical_jwk(account_jwk).as_bytes());
         let mac = hmac_sha256(
             self.hmac_key.expose(),
             format!("{protected}.{payload}").as_bytes(),

@@ -1120,3 +1120,224 @@ impl Flow for IssueFlow {
         Ok(())
     }
 }
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::panic)]
+mod tests {
+    use super::*;
+    use crate::acme::directory::GetDirectory;
+    use crate::flow::testing::ScriptedHost;
+    use crate::flow::{drive, ChallengeTask};
+    use serde_json::Value;
+
+    const DIR: &str = r#"{"newNonce":"https://ca/nonce","newAccount":"https://ca/acct","newOrder":"https://ca/order",
+        "revokeCert":"https://ca/revoke","keyChange":"https://ca/kc","renewalInfo":"https://ca/ari",
+        "meta":{"externalAccountRequired":true}}"#;
+
+    fn session(key: &AccountKey) -> Session {
+        let dir = GetDirectory::parse(&HttpResponse::new(200, DIR), Timestamp(0)).unwrap();
+        Session::new(dir, key.clone())
+    }
+
+    fn ok(status: u16, nonce: &str, body: &str) -> HttpResponse {
+        HttpResponse::new(status, body).header("Replay-Nonce", nonce)
+    }
+
+    fn problem(status: u16, nonce: &str, kind: &str) -> HttpResponse {
+        HttpResponse::new(
+            status,
+            format!(r#"{{"type":"urn:ietf:params:acme:error:{kind}","detail":"{kind}"}}"#),
+        )
+        .header("Content-Type", "application/problem+json")
+        .header("Replay-Nonce", nonce)
+    }
+
+    fn signed(req: &HttpRequest, key: &AccountKey) -> (Value, Value) {
+        let body: Value = serde_json::from_slice(&req.body).unwrap();
+        let (header, payload) = crate::acme::jws::verify(&body, key).unwrap();
+        let payload = if payload.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_slice(&payload).unwrap()
+        };
+        (header, payload)
+    }
+
+    const ORDER_PENDING: &str = r#"{"status":"pending","identifiers":[{"type":"dns","value":"x.example"}],
+        "authorizations":["https://ca/authz/1"],"finalize":"https://ca/fin/1"}"#;
+
+    #[test]
+    fn scripted_issuance_drops_refused_replaces_and_honours_retry_after() {
+        let key = AccountKey::generate_es256(&mut rand_core::OsRng);
+        let t0 = Timestamp::from_secs(1000);
+        let cert = crate::crypto::pem::to_pem("CERTIFICATE", &[0x30, 0x03, 0x02, 0x01, 0x05]);
+        let answers = vec![
+            HttpResponse::new(200, "").header("Replay-Nonce", "n1"),
+            ok(201, "n2", r#"{"status":"valid"}"#).header("Location", "https://ca/acct/1"),
+            problem(409, "n3", "alreadyReplaced"),
+            ok(201, "n4", ORDER_PENDING).header("Location", "https://ca/order/1"),
+            ok(
+                200,
+                "n5",
+                r#"{"status":"pending","identifier":{"type":"dns","value":"x.example"},
+                "challenges":[{"type":"http-01","url":"https://ca/ch/1","status":"pending","token":"tok1"},
+                              {"type":"dns-01","url":"https://ca/ch/2","status":"pending","token":"tok2"}]}"#,
+            ),
+            ok(
+                200,
+                "n6",
+                r#"{"type":"dns-01","url":"https://ca/ch/2","status":"processing","token":"tok2"}"#,
+            ),
+            ok(
+                200,
+                "n7",
+                r#"{"status":"valid","identifier":{"type":"dns","value":"x.example"},"challenges":[]}"#,
+            ),
+            ok(
+                200,
+                "n8",
+                r#"{"status":"processing","finalize":"https://ca/fin/1"}"#,
+            )
+            .header("Retry-After", "2"),
+            ok(
+                200,
+                "n9",
+                r#"{"status":"valid","finalize":"https://ca/fin/1","certificate":"https://ca/cert/1"}"#,
+            ),
+            ok(200, "n10", &cert).header("Link", r#"<https://ca/cert/1/1>;rel="alternate""#),
+        ];
+        let mut host = ScriptedHost::new(t0, answers);
+        let mut options = IssueOptions::new(
+            vec![Identifier::dns("x.example").unwrap()],
+            vec![0x30, 0x00],
+        );
+        options.account.eab = Some(EabKey::new("kid", "c2VjcmV0").unwrap());
+        options.replaces = Some("aYhba4dGQEHhs3uEe6CuLN4ByNQ.AIdlQyE".into());
+        options.challenge_types = vec![ChallengeType::Dns01];
+        let mut flow = IssueFlow::new(session(&key), options);
+        let issued = drive(&mut flow, &mut host).unwrap();
+        assert!(issued.replaces_dropped);
+        assert_eq!(issued.account_url, "https://ca/acct/1");
+        assert_eq!(
+            issued.chain.alternates,
+            vec!["https://ca/cert/1/1".to_string()]
+        );
+        assert_eq!(host.sent.len(), 10);
+        let (h, p) = signed(&host.sent[2], &key);
+        assert_eq!(
+            (h["nonce"].as_str(), p["replaces"].as_str()),
+            (Some("n2"), Some("aYhba4dGQEHhs3uEe6CuLN4ByNQ.AIdlQyE"))
+        );
+        let (h, p) = signed(&host.sent[3], &key);
+        assert_eq!(
+            (h["nonce"].as_str(), h["kid"].as_str()),
+            (Some("n3"), Some("https://ca/acct/1"))
+        );
+        assert!(p.get("replaces").is_none());
+        assert_eq!(host.sent[5].url, "https://ca/ch/2");
+        assert!(
+            matches!(&host.solved[0][..], [ChallengeTask::DnsTxt { name, .. }] if name == "_acme-challenge.x.example")
+        );
+        // First poll quickly (backoff), then the server's Retry-After of 2 s.
+        assert_eq!(host.waits.len(), 2);
+        assert!(host.waits[0].millis_since(t0) <= 200);
+        assert_eq!(host.waits[1], t0.plus_secs(2));
+        assert_eq!(
+            host.sent[9].headers.get("accept"),
+            Some("application/pem-certificate-chain")
+        );
+    }
+
+    #[test]
+    fn bad_nonce_is_resent_with_the_nonce_of_the_failure() {
+        let key = AccountKey::generate_es256(&mut rand_core::OsRng);
+        let answers = vec![
+            HttpResponse::new(200, "").header("Replay-Nonce", "n1"),
+            problem(400, "fresh", "badNonce"),
+            problem(429, "n3", "rateLimited").header("Retry-After", "60"),
+        ];
+        let mut host = ScriptedHost::new(Timestamp::from_secs(10), answers);
+        let mut flow = session(&key)
+            .with_account_url("https://ca/acct/1")
+            .revoke(&[0x30, 0x03, 0x02, 0x01, 0x05], None);
+        let e = drive(&mut flow, &mut host).unwrap_err();
+        assert_eq!(host.sent.len(), 3);
+        let (h, _) = signed(&host.sent[2], &key);
+        assert_eq!(h["nonce"], "fresh");
+        assert_eq!(e.code(), Some("urn:ietf:params:acme:error:rateLimited"));
+        assert_eq!(e.retry_after(), Some(Timestamp::from_secs(70)));
+        // The session keeps the nonce of the failure for the next call.
+        let mut s = flow.into_session();
+        assert_eq!(s.nonces().take().as_deref(), Some("n3"));
+    }
+
+    #[test]
+    fn bad_nonce_gives_up_after_the_limit() {
+        let key = AccountKey::generate_es256(&mut rand_core::OsRng);
+        let mut s = session(&key).with_account_url("https://ca/acct/1");
+        s.bad_nonce_retries = 1;
+        let answers = vec![
+            HttpResponse::new(200, "").header("Replay-Nonce", "n1"),
+            problem(400, "n2", "badNonce"),
+            problem(400, "n3", "badNonce"),
+        ];
+        let mut host = ScriptedHost::new(Timestamp(0), answers);
+        let mut flow = s.get_order("https://ca/order/1");
+        let e = drive(&mut flow, &mut host).unwrap_err();
+        assert_eq!(e.code(), Some("urn:ietf:params:acme:error:badNonce"));
+        assert_eq!(host.sent.len(), 3);
+    }
+
+    #[test]
+    fn pre_authorization_needs_new_authz_in_the_directory() {
+        let key = AccountKey::generate_es256(&mut rand_core::OsRng);
+        let s = session(&key).with_account_url("https://ca/acct/1");
+        let mut flow = s.new_authz(Identifier::dns("x.example").unwrap());
+        let mut host = ScriptedHost::new(Timestamp(0), vec![]);
+        let e = drive(&mut flow, &mut host).unwrap_err();
+        assert_eq!(e.field(), Some("new_authz"));
+        assert!(host.sent.is_empty());
+        let e = flow
+            .into_session()
+            .renewal_info_request(b"junk")
+            .unwrap_err();
+        assert_eq!(e.field(), Some("certificate"));
+    }
+
+    #[test]
+    fn invalid_authorization_surfaces_the_challenge_problem() {
+        let key = AccountKey::generate_es256(&mut rand_core::OsRng);
+        let s = session(&key).with_account_url("https://ca/acct/1");
+        let answers = vec![
+            HttpResponse::new(200, "").header("Replay-Nonce", "n1"),
+            ok(201, "n2", ORDER_PENDING).header("Location", "https://ca/order/1"),
+            ok(
+                200,
+                "n3",
+                r#"{"status":"pending","identifier":{"type":"dns","value":"x.example"},
+                "challenges":[{"type":"http-01","url":"https://ca/ch/1","status":"pending","token":"tok1"}]}"#,
+            ),
+            ok(
+                200,
+                "n4",
+                r#"{"type":"http-01","url":"https://ca/ch/1","status":"pending","token":"tok1"}"#,
+            ),
+            ok(
+                200,
+                "n5",
+                r#"{"status":"invalid","identifier":{"type":"dns","value":"x.example"},
+                "challenges":[{"type":"http-01","url":"https://ca/ch/1","status":"invalid","token":"tok1",
+                "error":{"type":"urn:ietf:params:acme:error:connection","detail":"refused","status":400}}]}"#,
+            ),
+        ];
+        let mut host = ScriptedHost::new(Timestamp(0), answers);
+        let options = IssueOptions::new(
+            vec![Identifier::dns("x.example").unwrap()],
+            vec![0x30, 0x00],
+        );
+        let mut flow = IssueFlow::new(s, options);
+        let e = drive(&mut flow, &mut host).unwrap_err();
+        assert_eq!(e.code(), Some("urn:ietf:params:acme:error:connection"));
+        assert!(flow.next(Timestamp(0)).is_err());
+    }
+}
