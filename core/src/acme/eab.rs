@@ -129,7 +129,7 @@ pub fn decode_any_base64(text: &str) -> Result<SecretBytes, Error> {
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used)]
+#[allow(clippy::unwrap_used, clippy::panic)]
 mod tests {
     use super::*;
 

@@ -25,7 +25,7 @@ use crate::acme::order::{csr_der, Finalize, GetOrder, NewOrder, Order, OrderStat
 use crate::acme::problem::{self, Problem};
 use crate::acme::revoke::RevokeCert;
 use crate::error::Error;
-use crate::flow::{Flow, Step};
+use crate::flow::{Flow, InFlight, Step};
 use crate::http::{HttpRequest, HttpResponse};
 use crate::time::{Backoff, Deadline, Timestamp};
 
@@ -354,7 +354,7 @@ enum Awaiting {
 #[derive(Debug)]
 struct Exchange {
     call: Call,
-    awaiting: Option<Awaiting>,
+    awaiting: InFlight<Awaiting>,
     retries_left: u8,
 }
 
@@ -362,20 +362,20 @@ impl Exchange {
     fn new(call: Call, session: &Session) -> Self {
         Exchange {
             call,
-            awaiting: None,
+            awaiting: InFlight::new(),
             retries_left: session.bad_nonce_retries,
         }
     }
 
     fn next(&mut self, session: &mut Session) -> Result<HttpRequest, Error> {
-        if self.awaiting.is_some() {
+        if self.awaiting.is_pending() {
             return Err(Error::protocol(
                 "flow",
                 "next() called while a response is still expected",
             ));
         }
         let (request, awaiting) = session.begin(&self.call)?;
-        self.awaiting = Some(awaiting);
+        self.awaiting.start(awaiting)?;
         Ok(request)
     }
 
@@ -387,13 +387,10 @@ impl Exchange {
         response: HttpResponse,
         now: Timestamp,
     ) -> Result<Option<HttpResponse>, Error> {
+        let awaiting = self.awaiting.finish()?;
         session.nonces.absorb(&response);
-        match self.awaiting.take() {
-            None => Err(Error::protocol(
-                "flow",
-                "receive() called with no request in flight",
-            )),
-            Some(Awaiting::Nonce) => {
+        match awaiting {
+            Awaiting::Nonce => {
                 problem::check(&response, now, "newNonce")?;
                 if session.nonces.is_empty() {
                     return Err(Error::protocol(
@@ -403,7 +400,7 @@ impl Exchange {
                 }
                 Ok(None)
             }
-            Some(Awaiting::Response) => {
+            Awaiting::Response => {
                 if let Err(e) = problem::check(&response, now, "acme") {
                     if problem::is_type(&e, "badNonce") && self.retries_left > 0 {
                         self.retries_left -= 1;
@@ -818,9 +815,11 @@ impl IssueFlow {
                     self.send(Ok(Call::kid(&url, Some(b"{}".to_vec()))))
                 }
                 None => {
+                    // Validation has just started: the first poll comes after
+                    // the shortest backoff delay, not at once.
                     self.stage = Stage::PollAuthz(0);
                     self.attempt = 0;
-                    self.wait_until = None;
+                    self.schedule_poll(now, None);
                     self.next_inner(now)
                 }
             },
@@ -1073,7 +1072,7 @@ impl Flow for IssueFlow {
         if self
             .exchange
             .as_ref()
-            .is_some_and(|ex| ex.awaiting.is_some())
+            .is_some_and(|ex| ex.awaiting.is_pending())
         {
             return Err(Error::protocol(
                 "flow",
@@ -1241,7 +1240,7 @@ mod tests {
         // First poll quickly (backoff), then the server's Retry-After of 2 s.
         assert_eq!(host.waits.len(), 2);
         assert!(host.waits[0].millis_since(t0) <= 200);
-        assert_eq!(host.waits[1], t0.plus_secs(2));
+        assert_eq!(host.waits[1], host.waits[0].plus_secs(2));
         assert_eq!(
             host.sent[9].headers.get("accept"),
             Some("application/pem-certificate-chain")

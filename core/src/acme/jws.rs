@@ -262,7 +262,7 @@ pub fn verify(jws: &Value, key: &AccountKey) -> Result<(Value, Vec<u8>), Error> 
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used)]
+#[allow(clippy::unwrap_used, clippy::panic)]
 mod tests {
     use super::*;
 

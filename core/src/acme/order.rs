@@ -245,7 +245,7 @@ pub fn csr_der(csr: &[u8]) -> Result<Vec<u8>, Error> {
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used)]
+#[allow(clippy::unwrap_used, clippy::panic)]
 mod tests {
     use super::*;
 

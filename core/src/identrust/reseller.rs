@@ -138,7 +138,7 @@ fn provider_error(response: &HttpResponse, now: Timestamp) -> Error {
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used)]
+#[allow(clippy::unwrap_used, clippy::panic)]
 mod tests {
     use super::*;
 

@@ -5,6 +5,9 @@
 //! parsed value or the error. Each binding runs the same files through its own
 //! API, so all languages stay byte-identical. Format: tests/vectors/README.md.
 
+#![allow(clippy::panic)]
+
+mod acme;
 mod common;
 mod redtrust;
 
@@ -14,6 +17,7 @@ fn dispatch(case: &Case) -> Option<Result<Outcome, certbridge::Error>> {
     let provider = case.op.split('.').next().unwrap_or_default();
     match provider {
         "redtrust" => redtrust::run(case),
+        "acme" | "identrust" => acme::run(case),
         _ => None,
     }
 }
