@@ -265,3 +265,50 @@ fn bad_nonce_is_retried_transparently() {
     assert!(openssl_verify(&work, &pebble.root(0), &issued.chain.pem).0);
     let _ = std::fs::remove_dir_all(work);
 }
+
+#[test]
+fn flow_stops_at_solve_and_authorization_can_be_deactivated() {
+    let pebble = Pebble::start(0);
+    let work = scratch("solve");
+    let mut host = pebble.host();
+    let key = AccountKey::generate_es256(&mut rand_core::OsRng);
+    let s = session(&pebble, &mut host, key.clone());
+    let directory = s.directory().clone();
+    let entry = pebble.eab(2);
+    let (_, csr) = openssl_csr(&work, &["solve.example.com"]);
+    let mut options = IssueOptions::new(vec![Identifier::dns("solve.example.com").unwrap()], csr);
+    options.account = account_options(EabKey::new(&entry.kid, &entry.std_padded).unwrap());
+    let mut flow = IssueFlow::new(s, options);
+    // Drive by hand up to the challenges.
+    let tasks = loop {
+        let now = host.now();
+        match certbridge::Flow::next(&mut flow, now).unwrap() {
+            certbridge::Step::Send(req) => {
+                let resp = host.send(req).unwrap();
+                certbridge::Flow::receive(&mut flow, resp, host.now()).unwrap();
+            }
+            certbridge::Step::Solve(tasks) => break tasks,
+            other => panic!("unexpected step {other:?}"),
+        }
+    };
+    assert_eq!(tasks.len(), 1);
+    // Calling next() before solved() is a typed error, not a silent resend.
+    assert_eq!(
+        certbridge::Flow::next(&mut flow, host.now())
+            .unwrap_err()
+            .kind(),
+        "protocol"
+    );
+    let authz_url = flow.order().unwrap().authorizations[0].clone();
+    let account_url = flow.into_session().account_url().unwrap().to_string();
+
+    // A second session for the same account deactivates the authorization.
+    let s2 = Session::new(directory, key).with_account_url(account_url);
+    let mut deactivate = s2.deactivate_authorization(&authz_url);
+    let authz = drive(&mut deactivate, &mut host).unwrap();
+    assert_eq!(
+        authz.status,
+        certbridge::acme::authorization::AuthorizationStatus::Deactivated
+    );
+    let _ = std::fs::remove_dir_all(work);
+}

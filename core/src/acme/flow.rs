@@ -728,7 +728,7 @@ impl IssueFlow {
 
     /// After the last authorization was fetched: the tasks to solve, or
     /// straight on if every authorization is already valid.
-    fn choose_challenges(&mut self) -> Result<Step<Issued>, Error> {
+    fn choose_challenges(&mut self, now: Timestamp) -> Result<Step<Issued>, Error> {
         let mut tasks = Vec::new();
         self.chosen.clear();
         for (i, authz) in self.authorizations.iter().enumerate() {
@@ -766,7 +766,7 @@ impl IssueFlow {
         }
         if tasks.is_empty() {
             self.stage = Stage::Finalize;
-            return self.next_inner(Timestamp(0));
+            return self.next_inner(now);
         }
         self.stage = Stage::AwaitSolved;
         Ok(Step::Solve(tasks))
@@ -802,7 +802,7 @@ impl IssueFlow {
                         let url = url.clone();
                         self.send(Ok(Call::kid(&url, None)))
                     }
-                    None => self.choose_challenges(),
+                    None => self.choose_challenges(now),
                 }
             }
             Stage::AwaitSolved => Err(Error::protocol(
@@ -1037,15 +1037,9 @@ fn replaces_refused(e: &Error) -> bool {
     match e {
         Error::Provider(p) => {
             (400..500).contains(&p.status)
-                && [
-                    "alreadyReplaced",
-                    "malformed",
-                    "conflict",
-                    "badRevocationReason",
-                    "unauthorized",
-                ]
-                .iter()
-                .any(|t| problem::is_type(e, t))
+                && ["alreadyReplaced", "malformed", "conflict", "unauthorized"]
+                    .iter()
+                    .any(|t| problem::is_type(e, t))
         }
         _ => false,
     }

@@ -7,6 +7,7 @@ use certbridge::acme::authorization::{DeactivateAuthorization, GetAuthorization,
 use certbridge::acme::certificate::DownloadCertificate;
 use certbridge::acme::challenge::RespondChallenge;
 use certbridge::acme::directory::GetDirectory;
+use certbridge::acme::jws::KeyRef;
 use certbridge::acme::nonce::NewNonce;
 use certbridge::acme::order::{Finalize, GetOrder, NewOrder};
 use certbridge::acme::revoke::RevokeCert;
@@ -132,6 +133,30 @@ pub fn run(case: &Case) -> Option<Result<Outcome, Error>> {
             let (old, new) = (key(case, "key")?, key(case, "new_key")?);
             KeyChange::request(&old, &new, &acct, &url, &nonce)
         })()),
+        "acme.es256_signed" => (|| {
+            let k = key(case, "key")?;
+            let key_ref = if acct.is_empty() {
+                KeyRef::Jwk
+            } else {
+                KeyRef::Kid(&acct)
+            };
+            let payload = input
+                .get("payload")
+                .map(|p| serde_json::to_vec(p).unwrap_or_default());
+            let request = k.post(key_ref, &url, &nonce, payload.as_deref())?;
+            let body: Value = serde_json::from_slice(&request.body).unwrap_or(Value::Null);
+            let (header, payload) = certbridge::acme::jws::verify(&body, &k)?;
+            let signature = base64::engine::general_purpose::URL_SAFE_NO_PAD
+                .decode(body["signature"].as_str().unwrap_or_default())
+                .unwrap_or_default();
+            Ok(Outcome::Value(json!({
+                "header": header,
+                "payload": serde_json::from_slice::<Value>(&payload).unwrap_or(Value::Null),
+                "signature_bytes": signature.len(),
+                "verified": true,
+                "thumbprint": k.thumbprint(),
+            })))
+        })(),
         "acme.new_nonce" => Ok(Outcome::Request(NewNonce::request(&url))),
         "acme.download_certificate" => {
             req(key(case, "key")

@@ -186,6 +186,20 @@ req.append({"name": "acme/request/renewal-info", "op": "acme.renewal_info_reques
 tp = b64u(hashlib.sha256(cj(jwk(A)).encode()).digest())
 req.append({"name": "acme/jwk/rs256-thumbprint", "op": "acme.thumbprint", "input": {"key": "acme-rs256-a.pem"},
             "expect": {"value": {"jwk": jwk(A), "thumbprint": tp}}})
+# ES256 signatures are randomised in most implementations: compare the
+# protected header and payload, and verify the signature (r||s, 64 bytes).
+E = load("acme-es256.pem")
+en = E.public_key().public_numbers()
+ejwk = {"crv": "P-256", "kty": "EC", "x": b64u(en.x.to_bytes(32, "big")), "y": b64u(en.y.to_bytes(32, "big"))}
+req.append({"name": "acme/request/es256-new-account-header-and-payload", "op": "acme.es256_signed",
+            "input": {"key": "acme-es256.pem", "url": NEW_ACCT, "nonce": "nonce-es", "payload": {"onlyReturnExisting": True}},
+            "expect": {"value": {"header": {"alg": "ES256", "jwk": ejwk, "nonce": "nonce-es", "url": NEW_ACCT},
+                                 "payload": {"onlyReturnExisting": True}, "signature_bytes": 64, "verified": True,
+                                 "thumbprint": b64u(hashlib.sha256(cj(ejwk).encode()).digest())}}})
+req.append({"name": "acme/request/es256-kid-post-as-get", "op": "acme.es256_signed",
+            "input": {"key": "acme-es256.pem", "account_url": ACCT, "url": "https://ca.example/acme/order/1", "nonce": "nonce-es2"},
+            "expect": {"value": {"header": {"alg": "ES256", "kid": ACCT, "nonce": "nonce-es2", "url": "https://ca.example/acme/order/1"},
+                                 "payload": None, "signature_bytes": 64, "verified": True}}})
 write("acme-requests.json", "Signed ACME requests (RFC 8555 6.2): RS256 with committed test keys, compared byte for byte.", req)
 
 # ---------------------------------------------------------------- parsing
