@@ -1298,6 +1298,38 @@ mod tests {
     }
 
     #[test]
+    fn profile_is_sent_and_checked_against_meta_profiles() {
+        let key = AccountKey::generate_es256(&mut rand_core::OsRng);
+        let dir_json = DIR.replace(
+            r#""meta":{"#,
+            r#""meta":{"profiles":{"classic":"90 days","shortlived":"6 days"},"#,
+        );
+        let dir = GetDirectory::parse(&HttpResponse::new(200, dir_json), Timestamp(0)).unwrap();
+        let ids = vec![Identifier::dns("x.example").unwrap()];
+
+        let mut options = IssueOptions::new(ids.clone(), vec![0x30, 0x00]);
+        options.profile = Some("tlsserver".into());
+        let s = Session::new(dir.clone(), key.clone()).with_account_url("https://ca/acct/1");
+        let mut flow = IssueFlow::new(s, options);
+        let e = flow.next(Timestamp(0)).unwrap_err();
+        assert_eq!(e.field(), Some("profile"));
+
+        let mut options = IssueOptions::new(ids, vec![0x30, 0x00]);
+        options.profile = Some("shortlived".into());
+        let s = Session::new(dir, key.clone()).with_account_url("https://ca/acct/1");
+        let answers = vec![
+            HttpResponse::new(200, "").header("Replay-Nonce", "n1"),
+            problem(403, "n2", "unauthorized"),
+        ];
+        let mut host = ScriptedHost::new(Timestamp(0), answers);
+        let mut flow = IssueFlow::new(s, options);
+        let e = drive(&mut flow, &mut host).unwrap_err();
+        assert_eq!(e.code(), Some("urn:ietf:params:acme:error:unauthorized"));
+        let (_, payload) = signed(&host.sent[1], &key);
+        assert_eq!(payload["profile"], "shortlived");
+    }
+
+    #[test]
     fn invalid_authorization_surfaces_the_challenge_problem() {
         let key = AccountKey::generate_es256(&mut rand_core::OsRng);
         let s = session(&key).with_account_url("https://ca/acct/1");

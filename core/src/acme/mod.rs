@@ -7,6 +7,21 @@
 //! challenges, polling, finalisation, download) lives in [`flow`], which the
 //! caller drives with [`crate::flow::drive`] or its own loop.
 //!
+//! ```ignore
+//! use certbridge::acme::{flow::AccountOptions, directory::GetDirectory, *};
+//! let dir = GetDirectory::parse(&host.send(GetDirectory::request(url))?, host.now())?;
+//! let session = Session::new(dir, AccountKey::generate_es256(&mut rng));
+//! let mut options = IssueOptions::new(vec![Identifier::dns("www.example.com")?], csr_der);
+//! options.account = AccountOptions {
+//!     eab: Some(EabKey::new(&kid, &hmac_key_in_any_base64)?),
+//!     terms_of_service_agreed: true,
+//!     ..Default::default()
+//! };
+//! let mut flow = IssueFlow::new(session, options);
+//! let issued = certbridge::drive(&mut flow, &mut host)?; // host.solve() publishes the ChallengeTasks
+//! let session = flow.into_session(); // account URL and nonces for the next call
+//! ```
+//!
 //! IdenTrust's reseller service is one ACME server among others
 //! (identrust-reseller-acme.txt): its profile directories and EAB keys plug in
 //! here; see [`crate::identrust`].
