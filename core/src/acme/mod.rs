@@ -114,3 +114,55 @@ impl ClassifyName for serde_json::Error {
         }
     }
 }
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::panic)]
+mod tests {
+    use crate::http::HttpResponse;
+    use crate::time::Timestamp;
+
+    /// Every parser answers junk with a typed error, never a panic or an Ok.
+    #[test]
+    fn junk_never_parses() {
+        let deep = "[".repeat(10_000);
+        let bodies: Vec<Vec<u8>> = vec![
+            b"".to_vec(),
+            b"null".to_vec(),
+            b"[]".to_vec(),
+            b"{}".to_vec(),
+            b"\xff\xfe\x00".to_vec(),
+            b"<html>502 Bad Gateway</html>".to_vec(),
+            br#"{"status":7,"finalize":[],"type":1}"#.to_vec(),
+            br#"{"type":"urn:ietf:params:acme:error:serverInternal""#.to_vec(),
+            deep.into_bytes(),
+        ];
+        let now = Timestamp::from_secs(1);
+        for status in [200u16, 201, 400, 500, 502] {
+            for body in &bodies {
+                let r = HttpResponse::new(status, body.clone())
+                    .header("Location", "https://ca/x")
+                    .header("Retry-After", "junk");
+                let errs = [
+                    super::directory::GetDirectory::parse(&r, now).err(),
+                    super::account::NewAccount::parse(&r, now).err(),
+                    super::order::NewOrder::parse(&r, now).err(),
+                    super::order::GetOrder::parse(&r, now, "u").err(),
+                    super::authorization::GetAuthorization::parse(&r, now, "u").err(),
+                    super::challenge::RespondChallenge::parse(&r, now).err(),
+                    super::certificate::DownloadCertificate::parse(&r, now).err(),
+                    super::ari::GetRenewalInfo::parse(&r, now).err(),
+                    crate::identrust::CreateAccount::parse(&r, now).err(),
+                ];
+                for (i, e) in errs.iter().enumerate() {
+                    let e = e
+                        .as_ref()
+                        .unwrap_or_else(|| panic!("parser {i} accepted {status} {body:?}"));
+                    assert!(
+                        ["protocol", "http_status", "provider", "auth"].contains(&e.kind()),
+                        "{i}: {e}"
+                    );
+                }
+            }
+        }
+    }
+}
