@@ -7,6 +7,7 @@
 
 #![allow(clippy::panic, clippy::unwrap_used, clippy::expect_used)]
 
+mod acme;
 mod common;
 mod redtrust;
 
@@ -16,6 +17,7 @@ fn dispatch(case: &Case) -> Option<Result<Outcome, certbridge::Error>> {
     let provider = case.op.split('.').next().unwrap_or_default();
     match provider {
         "redtrust" => redtrust::run(case),
+        "acme" | "identrust" => acme::run(case),
         _ => None,
     }
 }
