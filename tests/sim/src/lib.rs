@@ -12,9 +12,10 @@
 //! ## Running
 //!
 //! ```text
-//! cargo run -p certbridge-sim -- [--port N] [--host 127.0.0.1] [--config FILE] [--eab-pool FILE]
+//! cargo run -p certbridge-sim -- [--port N] [--host 127.0.0.1] [--config FILE] [--eab-pool FILE] [--ca-out FILE] [--tls]
 //! ```
-//! prints the base URL, the CA root file and the credentials. Embedded:
+//! prints the base URL and the credentials (`--ca-out` writes the test CA
+//! root; `--tls` serves HTTPS with a certificate from that CA). Embedded:
 //!
 //! ```no_run
 //! let sim = certbridge_sim::Sim::start(certbridge_sim::SimConfig::default()).unwrap();
@@ -159,6 +160,33 @@ pub fn now_millis() -> u128 {
         .unwrap_or(0)
 }
 
+/// A TLS acceptor whose certificate (for `localhost` and `127.0.0.1`) is
+/// issued by the test CA, so the root from [`SimHandle::ca_pem`] is the trust
+/// anchor a client configures.
+fn tls_acceptor(ca: &ca::TestCa) -> Result<tokio_rustls::TlsAcceptor, SimError> {
+    use tokio_rustls::rustls;
+    use tokio_rustls::rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
+    let key = keys::KeyPair::generate(keys::KeySpec::P256)?;
+    let subject = names::build(&[("cn".into(), "localhost".into())]).map_err(SimError::Crypto)?;
+    let names = vec!["localhost".to_owned(), "127.0.0.1".to_owned()];
+    let leaf = ca.issue(subject, key.spki()?, &ca::LeafKind::Tls(names), 30)?;
+    let chain = vec![
+        CertificateDer::from(leaf.der),
+        CertificateDer::from(ca.issuing_der().to_vec()),
+    ];
+    let key = PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(key.pkcs8_der()?));
+    let mut config = rustls::ServerConfig::builder_with_provider(Arc::new(
+        rustls::crypto::ring::default_provider(),
+    ))
+    .with_safe_default_protocol_versions()
+    .map_err(|e| SimError::Crypto(e.to_string()))?
+    .with_no_client_auth()
+    .with_single_cert(chain, key)
+    .map_err(|e| SimError::Crypto(e.to_string()))?;
+    config.alpn_protocols = vec![b"http/1.1".to_vec()];
+    Ok(tokio_rustls::TlsAcceptor::from(Arc::new(config)))
+}
+
 /// Entry point.
 #[derive(Debug)]
 pub struct Sim;
@@ -186,6 +214,11 @@ impl Sim {
             .enable_all()
             .thread_name("certbridge-sim")
             .build()?;
+        let tls = if shared.config.tls {
+            Some(tls_acceptor(&shared.ca)?)
+        } else {
+            None
+        };
         let (stop_tx, stop_rx) = tokio::sync::oneshot::channel();
         let serve_shared = shared.clone();
         let (ready_tx, ready_rx) = std::sync::mpsc::channel();
@@ -196,7 +229,7 @@ impl Sim {
                     match tokio::net::TcpListener::from_std(listener) {
                         Ok(l) => {
                             let _ = ready_tx.send(Ok(()));
-                            server::serve(l, serve_shared, stop_rx).await;
+                            server::serve(l, serve_shared, tls, stop_rx).await;
                         }
                         Err(e) => {
                             let _ = ready_tx.send(Err(e));
@@ -245,9 +278,15 @@ impl SimHandle {
         self.addr
     }
 
-    /// `http://127.0.0.1:PORT` (no trailing slash).
+    /// `http://127.0.0.1:PORT`, or `https://` with [`SimConfig::tls`] (no
+    /// trailing slash).
     pub fn base_url(&self) -> String {
-        format!("http://{}", self.addr)
+        let scheme = if self.shared.config.tls {
+            "https"
+        } else {
+            "http"
+        };
+        format!("{scheme}://{}", self.addr)
     }
 
     /// The test CA's root certificate, PEM (the trust anchor for every

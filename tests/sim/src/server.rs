@@ -44,10 +44,12 @@ const ALLOWED_HEADERS: &str =
     "Authorization, Content-Type, Accept, x-partner-name, x-request-timestamp, x-hmac-signature";
 const MAX_BODY: usize = 16 * 1024 * 1024;
 
-/// Runs the accept loop until `stop` fires.
+/// Runs the accept loop until `stop` fires; with `tls`, every connection is
+/// HTTPS.
 pub async fn serve(
     listener: tokio::net::TcpListener,
     shared: Arc<Shared>,
+    tls: Option<tokio_rustls::TlsAcceptor>,
     mut stop: oneshot::Receiver<()>,
 ) {
     loop {
@@ -60,21 +62,36 @@ pub async fn serve(
             continue;
         };
         let shared = shared.clone();
+        let tls = tls.clone();
         tokio::spawn(async move {
-            let kill = Arc::new(Notify::new());
-            let svc_kill = kill.clone();
-            let svc = hyper::service::service_fn(move |req| {
-                let shared = shared.clone();
-                let kill = svc_kill.clone();
-                async move { Ok::<_, Infallible>(handle(shared, req, kill).await) }
-            });
-            let conn = hyper::server::conn::http1::Builder::new()
-                .serve_connection(TokioIo::new(stream), svc);
-            tokio::select! {
-                _ = conn => {}
-                _ = kill.notified() => {}
+            match tls {
+                None => connection(stream, shared).await,
+                Some(acceptor) => {
+                    if let Ok(stream) = acceptor.accept(stream).await {
+                        connection(stream, shared).await;
+                    }
+                }
             }
         });
+    }
+}
+
+/// Serves one connection; a `drop` fault closes it without an answer.
+async fn connection<IO>(io: IO, shared: Arc<Shared>)
+where
+    IO: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
+{
+    let kill = Arc::new(Notify::new());
+    let svc_kill = kill.clone();
+    let svc = hyper::service::service_fn(move |req| {
+        let shared = shared.clone();
+        let kill = svc_kill.clone();
+        async move { Ok::<_, Infallible>(handle(shared, req, kill).await) }
+    });
+    let conn = hyper::server::conn::http1::Builder::new().serve_connection(TokioIo::new(io), svc);
+    tokio::select! {
+        _ = conn => {}
+        _ = kill.notified() => {}
     }
 }
 

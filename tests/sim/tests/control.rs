@@ -403,3 +403,41 @@ fn binary_prints_url_and_credentials_and_serves() {
         .unwrap()
         .starts_with("-----BEGIN CERTIFICATE-----"));
 }
+
+#[test]
+fn https_listener_is_trusted_through_the_sim_root_only() {
+    let sim = start(|c| c.tls = true);
+    let base = sim.base_url();
+    assert!(base.starts_with("https://127.0.0.1:"), "{base}");
+    let dir = common::tempdir("tls");
+    let root = dir.join("root.pem");
+    std::fs::write(&root, sim.ca_pem()).unwrap();
+    let out = common::run(
+        "curl",
+        &[
+            "-sS",
+            "--cacert",
+            root.to_str().unwrap(),
+            &format!("{base}/sim/health"),
+        ],
+        None,
+    );
+    assert_eq!(
+        serde_json::from_slice::<Value>(&out).unwrap(),
+        json!({"ok": true})
+    );
+    let localhost = base.replace("127.0.0.1", "localhost");
+    common::run(
+        "curl",
+        &[
+            "-sS",
+            "--cacert",
+            root.to_str().unwrap(),
+            &format!("{localhost}/sim/health"),
+        ],
+        None,
+    );
+    // Without the custom trust anchor the system store refuses it.
+    let (ok, _, err) = common::try_run("curl", &["-sS", &format!("{base}/sim/health")], None);
+    assert!(!ok, "{}", String::from_utf8_lossy(&err));
+}
