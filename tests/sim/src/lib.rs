@@ -35,6 +35,12 @@
 //! | SwissSign client | `cli-90dbaeb2-0047-49e7-bc5d-1c63848e1acd` with products `pma-60b9ba99-f4ed-44ad-ba48-c8fa512015ed` (DV) and `pma-1d7bd1d6-3c2c-4d4f-9f5e-7a0c1b7f2e11` (OV) |
 //! | IdenTrust reseller | API key `supersecret`, reseller code `RESELLER_CODE`, random EAB pairs |
 //!
+//! The library binds port 0 (any free port) by default; the binary binds
+//! 8082 (the Redtrust seeds' default) unless `--port` or the config says
+//! otherwise. With `tls: true` (binary: `--tls`) the port speaks HTTPS with a
+//! server certificate for `localhost`/`127.0.0.1` issued by the test CA, so
+//! [`SimHandle::ca_pem`] is the one trust anchor for everything.
+//!
 //! Lifetimes: Redtrust access token 1 h, refresh token 24 h, temp token 60 s,
 //! redirect timestamp window ±300 s; SwissSign JWTs from `/v2/jwt` 8 h,
 //! orders reach ISSUED after 300 ms; pre-validated domains are required.
@@ -68,6 +74,16 @@
 //!
 //! **IdenTrust reseller**: `POST /account` with `Authorization: <API key>` and
 //! `{customer_email}` → `{id, kid, resellerCode, email, revoked, deleted, hmacKey}`.
+//!
+//! **Faults** (`POST /sim/faults`, see [`faults`]): `{path_prefix?, method?,
+//! fault, count?, rate?}` with `fault` one of `status` (`code`, default 503;
+//! `retry_after` seconds), `delay` (`ms`), `drop` (connection closed with no
+//! response), `expired_token` (the provider's own expired-token error:
+//! Redtrust `401 TOKEN_EXPIRED`, and the token stays expired until refreshed;
+//! SwissSign `401 009.250.0228`; no effect on the reseller API), `malformed`
+//! (`variant`: `truncated` JSON, `html` 502 page, `empty` body). `count`: the
+//! next N matching requests (default 1); `rate`: each match with that
+//! probability from an RNG seeded by `fault_seed` (or a top-level `seed`).
 //!
 //! **Simulator control** (never subject to faults): `GET /sim/health`,
 //! `GET /sim/ca` (root PEM), `GET /sim/ca/chain` (issuing CA + root PEM),

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use certbridge_sim::{parse_eab_pool, Sim, SimConfig};
 
-const USAGE: &str = "usage: certbridge-sim [--host 127.0.0.1] [--port N] [--config FILE.json] [--eab-pool FILE.json] [--ca-out FILE.pem] [--tls]";
+const USAGE: &str = "usage: certbridge-sim [--host 127.0.0.1] [--port N (default 8082, 0 = any)] [--config FILE.json] [--eab-pool FILE.json] [--ca-out FILE.pem] [--tls]";
 
 fn run() -> Result<(), String> {
     let mut args = std::env::args().skip(1);
@@ -45,9 +45,12 @@ fn run() -> Result<(), String> {
             other => return Err(format!("unknown argument {other}\n{USAGE}")),
         }
     }
-    if let Some(p) = port {
-        config.port = p;
-    }
+    // The Redtrust seeds' default port, unless told otherwise (0 = any free port).
+    config.port = match (port, config.port) {
+        (Some(p), _) => p,
+        (None, 0) => 8082,
+        (None, p) => p,
+    };
     if tls {
         config.tls = true;
     }

@@ -43,6 +43,8 @@ const EXPOSED: &str = "Replay-Nonce, Location, Retry-After, Link";
 const ALLOWED_HEADERS: &str =
     "Authorization, Content-Type, Accept, x-partner-name, x-request-timestamp, x-hmac-signature";
 const MAX_BODY: usize = 16 * 1024 * 1024;
+/// The request log keeps at most this many entries (the older half goes).
+const MAX_LOG: usize = 100_000;
 
 /// Runs the accept loop until `stop` fires; with `tls`, every connection is
 /// HTTPS.
@@ -152,7 +154,10 @@ async fn handle(
     };
     {
         let mut log = lock(&shared.log);
-        let seq = log.len() as u64 + 1;
+        if log.len() >= MAX_LOG {
+            log.drain(..MAX_LOG / 2);
+        }
+        let seq = log.last().map_or(1, |e| e.seq + 1);
         log.push(LogEntry {
             seq,
             method,
