@@ -197,16 +197,7 @@ async fn expired_token_fault_uses_each_providers_own_error() {
     let sim = start(|_| {});
     let base = sim.base_url();
     let c = http();
-    let (_, v) = json(
-        c.post(format!("{base}/raapi/v1/auth/login"))
-            .json(&json!({"username": "demo", "password": "demo-password"}))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
-    let access = v["data"]["accessToken"].as_str().unwrap().to_owned();
-    let refresh = v["data"]["refreshToken"].as_str().unwrap().to_owned();
+    let (access, refresh) = common::redtrust_login(&c, &base).await;
     let create = |t: String| {
         c.post(format!("{base}/raapi/v1/csr/create"))
             .bearer_auth(t)
@@ -240,18 +231,7 @@ async fn expired_token_fault_uses_each_providers_own_error() {
     .await;
     assert_eq!(s, 200);
 
-    let jwt = c
-        .post(format!("{base}/v2/jwt/service.account"))
-        .form(&[(
-            "userSecret",
-            sim.config().swisssign.accounts[0].api_key.as_str(),
-        )])
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let jwt = common::swisssign_jwt(&c, &sim).await;
     fault(
         &c,
         &base,
@@ -449,27 +429,8 @@ async fn garbage_bodies_never_crash_an_endpoint() {
     let sim = start(|c| c.swisssign.issue_delay_ms = 0);
     let base = sim.base_url();
     let c = http();
-    let (_, v) = json(
-        c.post(format!("{base}/raapi/v1/auth/login"))
-            .json(&json!({"username": "demo", "password": "demo-password"}))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
-    let rt = v["data"]["accessToken"].as_str().unwrap().to_owned();
-    let ss = c
-        .post(format!("{base}/v2/jwt/service.account"))
-        .form(&[(
-            "userSecret",
-            sim.config().swisssign.accounts[0].api_key.as_str(),
-        )])
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let (rt, _) = common::redtrust_login(&c, &base).await;
+    let ss = common::swisssign_jwt(&c, &sim).await;
     let cli = "cli-90dbaeb2-0047-49e7-bc5d-1c63848e1acd";
     let endpoints: Vec<(&str, String, Option<String>)> = vec![
         ("POST", "/raapi/v1/auth/login".into(), None),
