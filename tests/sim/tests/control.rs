@@ -498,3 +498,22 @@ async fn garbage_bodies_never_crash_an_endpoint() {
     let health = c.get(format!("{base}/sim/health")).send().await.unwrap();
     assert_eq!(health.status().as_u16(), 200);
 }
+
+#[test]
+fn shutdown_and_drop_release_the_port() {
+    let sim = start(|_| {});
+    let addr = sim.addr();
+    assert!(std::net::TcpStream::connect(addr).is_ok());
+    sim.shutdown();
+    assert!(
+        std::net::TcpStream::connect(addr).is_err(),
+        "still listening after shutdown"
+    );
+    let sim = start(|_| {});
+    let addr = sim.addr();
+    drop(sim);
+    assert!(
+        std::net::TcpStream::connect(addr).is_err(),
+        "still listening after drop"
+    );
+}
