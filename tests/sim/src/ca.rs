@@ -232,6 +232,11 @@ impl TestCa {
         &self.issuing_cert.tbs_certificate.subject
     }
 
+    /// The issuing CA certificate, DER.
+    pub fn issuing_der(&self) -> &[u8] {
+        &self.issuing_der
+    }
+
     /// Chain for a leaf: leaf, issuing CA, root (DER each).
     pub fn chain(&self, leaf: &[u8]) -> Vec<Vec<u8>> {
         vec![
@@ -285,7 +290,15 @@ impl TestCa {
                 if !dns.is_empty() {
                     let mut names = Vec::new();
                     for d in dns {
-                        names.push(GeneralName::DnsName(Ia5String::new(d).map_err(crypto)?));
+                        names.push(match d.parse::<std::net::IpAddr>() {
+                            Ok(std::net::IpAddr::V4(ip)) => GeneralName::IpAddress(
+                                OctetString::new(ip.octets().to_vec()).map_err(crypto)?,
+                            ),
+                            Ok(std::net::IpAddr::V6(ip)) => GeneralName::IpAddress(
+                                OctetString::new(ip.octets().to_vec()).map_err(crypto)?,
+                            ),
+                            Err(_) => GeneralName::DnsName(Ia5String::new(d).map_err(crypto)?),
+                        });
                     }
                     exts.push(ext(&subject, &SubjectAltName(names))?);
                 }

@@ -18,6 +18,9 @@ pub struct SimConfig {
     pub port: u16,
     /// Seed of the random generator that decides rate-based faults.
     pub fault_seed: u64,
+    /// Serve HTTPS with a server certificate from the test CA (names
+    /// `localhost` and `127.0.0.1`), so clients can test custom trust anchors.
+    pub tls: bool,
     /// Redtrust RA API settings.
     pub redtrust: RedtrustConfig,
     /// SwissSign RA API v2 settings.
@@ -32,6 +35,7 @@ impl Default for SimConfig {
             host: "127.0.0.1".into(),
             port: 0,
             fault_seed: 42,
+            tls: false,
             redtrust: RedtrustConfig::default(),
             swisssign: SwissSignConfig::default(),
             identrust: IdenTrustConfig::default(),

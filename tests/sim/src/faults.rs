@@ -19,6 +19,9 @@ pub enum Malformed {
     Empty,
 }
 
+/// Longest accepted delay: ten minutes.
+pub const MAX_DELAY_MS: u64 = 600_000;
+
 fn default_status() -> u16 {
     503
 }
@@ -121,6 +124,15 @@ impl Faults {
             if !(0.0..=1.0).contains(&rate) {
                 return Err("rate must be between 0 and 1".into());
             }
+        }
+        match spec.kind {
+            FaultKind::Status { code, .. } if !(100..=599).contains(&code) => {
+                return Err("status code must be between 100 and 599".into());
+            }
+            FaultKind::Delay { ms } if ms > MAX_DELAY_MS => {
+                return Err(format!("delay is capped at {MAX_DELAY_MS} ms"));
+            }
+            _ => {}
         }
         if !spec.path_prefix.starts_with('/') {
             return Err("path_prefix must start with '/'".into());
@@ -236,5 +248,7 @@ mod tests {
         assert!((200..400).contains(&n), "{n}");
         let mut f = Faults::new(7);
         assert!(f.add(spec(r#"{"fault": "drop", "rate": 1.5}"#)).is_err());
+        assert!(f.add(spec(r#"{"fault": "status", "code": 1000}"#)).is_err());
+        assert!(f.add(spec(r#"{"fault": "delay", "ms": 600001}"#)).is_err());
     }
 }

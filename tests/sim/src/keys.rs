@@ -113,6 +113,17 @@ impl KeyPair {
         Ok(pem.to_string())
     }
 
+    /// PKCS#8 DER of the private key (the HTTPS listener's key).
+    pub fn pkcs8_der(&self) -> Result<Vec<u8>, SimError> {
+        let doc = match self {
+            KeyPair::Rsa(k) => k.to_pkcs8_der(),
+            KeyPair::P256(k) => k.to_pkcs8_der(),
+            KeyPair::P384(k) => k.to_pkcs8_der(),
+        }
+        .map_err(|e| SimError::Crypto(e.to_string()))?;
+        Ok(doc.as_bytes().to_vec())
+    }
+
     /// Signs `msg` with `hash`; returns the signature algorithm and the
     /// signature bytes (DER `ECDSA-Sig-Value` for EC).
     pub fn sign(

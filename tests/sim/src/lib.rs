@@ -12,9 +12,10 @@
 //! ## Running
 //!
 //! ```text
-//! cargo run -p certbridge-sim -- [--port N] [--host 127.0.0.1] [--config FILE] [--eab-pool FILE]
+//! cargo run -p certbridge-sim -- [--port N] [--host 127.0.0.1] [--config FILE] [--eab-pool FILE] [--ca-out FILE] [--tls]
 //! ```
-//! prints the base URL, the CA root file and the credentials. Embedded:
+//! prints the base URL and the credentials (`--ca-out` writes the test CA
+//! root; `--tls` serves HTTPS with a certificate from that CA). Embedded:
 //!
 //! ```no_run
 //! let sim = certbridge_sim::Sim::start(certbridge_sim::SimConfig::default()).unwrap();
@@ -33,6 +34,12 @@
 //! | SwissSign | account `service.account`, API key `n1dNUaDMoOJSG4AkMlMNnOR5C6LtGNm0dfeSdPKy8x1ddyhWqJCmuekK6k41j88w` (the seed's example secret) |
 //! | SwissSign client | `cli-90dbaeb2-0047-49e7-bc5d-1c63848e1acd` with products `pma-60b9ba99-f4ed-44ad-ba48-c8fa512015ed` (DV) and `pma-1d7bd1d6-3c2c-4d4f-9f5e-7a0c1b7f2e11` (OV) |
 //! | IdenTrust reseller | API key `supersecret`, reseller code `RESELLER_CODE`, random EAB pairs |
+//!
+//! The library binds port 0 (any free port) by default; the binary binds
+//! 8082 (the Redtrust seeds' default) unless `--port` or the config says
+//! otherwise. With `tls: true` (binary: `--tls`) the port speaks HTTPS with a
+//! server certificate for `localhost`/`127.0.0.1` issued by the test CA, so
+//! [`SimHandle::ca_pem`] is the one trust anchor for everything.
 //!
 //! Lifetimes: Redtrust access token 1 h, refresh token 24 h, temp token 60 s,
 //! redirect timestamp window ±300 s; SwissSign JWTs from `/v2/jwt` 8 h,
@@ -67,6 +74,16 @@
 //!
 //! **IdenTrust reseller**: `POST /account` with `Authorization: <API key>` and
 //! `{customer_email}` → `{id, kid, resellerCode, email, revoked, deleted, hmacKey}`.
+//!
+//! **Faults** (`POST /sim/faults`, see [`faults`]): `{path_prefix?, method?,
+//! fault, count?, rate?}` with `fault` one of `status` (`code`, default 503;
+//! `retry_after` seconds), `delay` (`ms`), `drop` (connection closed with no
+//! response), `expired_token` (the provider's own expired-token error:
+//! Redtrust `401 TOKEN_EXPIRED`, and the token stays expired until refreshed;
+//! SwissSign `401 009.250.0228`; no effect on the reseller API), `malformed`
+//! (`variant`: `truncated` JSON, `html` 502 page, `empty` body). `count`: the
+//! next N matching requests (default 1); `rate`: each match with that
+//! probability from an RNG seeded by `fault_seed` (or a top-level `seed`).
 //!
 //! **Simulator control** (never subject to faults): `GET /sim/health`,
 //! `GET /sim/ca` (root PEM), `GET /sim/ca/chain` (issuing CA + root PEM),
@@ -159,6 +176,33 @@ pub fn now_millis() -> u128 {
         .unwrap_or(0)
 }
 
+/// A TLS acceptor whose certificate (for `localhost` and `127.0.0.1`) is
+/// issued by the test CA, so the root from [`SimHandle::ca_pem`] is the trust
+/// anchor a client configures.
+fn tls_acceptor(ca: &ca::TestCa) -> Result<tokio_rustls::TlsAcceptor, SimError> {
+    use tokio_rustls::rustls;
+    use tokio_rustls::rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
+    let key = keys::KeyPair::generate(keys::KeySpec::P256)?;
+    let subject = names::build(&[("cn".into(), "localhost".into())]).map_err(SimError::Crypto)?;
+    let names = vec!["localhost".to_owned(), "127.0.0.1".to_owned()];
+    let leaf = ca.issue(subject, key.spki()?, &ca::LeafKind::Tls(names), 30)?;
+    let chain = vec![
+        CertificateDer::from(leaf.der),
+        CertificateDer::from(ca.issuing_der().to_vec()),
+    ];
+    let key = PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(key.pkcs8_der()?));
+    let mut config = rustls::ServerConfig::builder_with_provider(Arc::new(
+        rustls::crypto::ring::default_provider(),
+    ))
+    .with_safe_default_protocol_versions()
+    .map_err(|e| SimError::Crypto(e.to_string()))?
+    .with_no_client_auth()
+    .with_single_cert(chain, key)
+    .map_err(|e| SimError::Crypto(e.to_string()))?;
+    config.alpn_protocols = vec![b"http/1.1".to_vec()];
+    Ok(tokio_rustls::TlsAcceptor::from(Arc::new(config)))
+}
+
 /// Entry point.
 #[derive(Debug)]
 pub struct Sim;
@@ -186,6 +230,11 @@ impl Sim {
             .enable_all()
             .thread_name("certbridge-sim")
             .build()?;
+        let tls = if shared.config.tls {
+            Some(tls_acceptor(&shared.ca)?)
+        } else {
+            None
+        };
         let (stop_tx, stop_rx) = tokio::sync::oneshot::channel();
         let serve_shared = shared.clone();
         let (ready_tx, ready_rx) = std::sync::mpsc::channel();
@@ -196,7 +245,7 @@ impl Sim {
                     match tokio::net::TcpListener::from_std(listener) {
                         Ok(l) => {
                             let _ = ready_tx.send(Ok(()));
-                            server::serve(l, serve_shared, stop_rx).await;
+                            server::serve(l, serve_shared, tls, stop_rx).await;
                         }
                         Err(e) => {
                             let _ = ready_tx.send(Err(e));
@@ -245,9 +294,15 @@ impl SimHandle {
         self.addr
     }
 
-    /// `http://127.0.0.1:PORT` (no trailing slash).
+    /// `http://127.0.0.1:PORT`, or `https://` with [`SimConfig::tls`] (no
+    /// trailing slash).
     pub fn base_url(&self) -> String {
-        format!("http://{}", self.addr)
+        let scheme = if self.shared.config.tls {
+            "https"
+        } else {
+            "http"
+        };
+        format!("{scheme}://{}", self.addr)
     }
 
     /// The test CA's root certificate, PEM (the trust anchor for every

@@ -1,4 +1,4 @@
-//! `certbridge-sim [--host H] [--port N] [--config FILE] [--eab-pool FILE] [--ca-out FILE]`:
+//! `certbridge-sim [--host H] [--port N] [--config FILE] [--eab-pool FILE] [--ca-out FILE] [--tls]`:
 //! runs the provider simulator in the foreground and prints its URL and
 //! credentials.
 
@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use certbridge_sim::{parse_eab_pool, Sim, SimConfig};
 
-const USAGE: &str = "usage: certbridge-sim [--host 127.0.0.1] [--port N] [--config FILE.json] [--eab-pool FILE.json] [--ca-out FILE.pem]";
+const USAGE: &str = "usage: certbridge-sim [--host 127.0.0.1] [--port N (default 8082, 0 = any)] [--config FILE.json] [--eab-pool FILE.json] [--ca-out FILE.pem] [--tls]";
 
 fn run() -> Result<(), String> {
     let mut args = std::env::args().skip(1);
@@ -15,6 +15,7 @@ fn run() -> Result<(), String> {
     let mut host = None;
     let mut pool = None;
     let mut ca_out = None;
+    let mut tls = false;
     while let Some(a) = args.next() {
         let mut value = || {
             args.next()
@@ -36,6 +37,7 @@ fn run() -> Result<(), String> {
             }
             "--eab-pool" => pool = Some(value()?),
             "--ca-out" => ca_out = Some(value()?),
+            "--tls" => tls = true,
             "-h" | "--help" => {
                 println!("{USAGE}");
                 return Ok(());
@@ -43,8 +45,14 @@ fn run() -> Result<(), String> {
             other => return Err(format!("unknown argument {other}\n{USAGE}")),
         }
     }
-    if let Some(p) = port {
-        config.port = p;
+    // The Redtrust seeds' default port, unless told otherwise (0 = any free port).
+    config.port = match (port, config.port) {
+        (Some(p), _) => p,
+        (None, 0) => 8082,
+        (None, p) => p,
+    };
+    if tls {
+        config.tls = true;
     }
     if let Some(h) = host {
         config.host = h;

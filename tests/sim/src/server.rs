@@ -43,11 +43,15 @@ const EXPOSED: &str = "Replay-Nonce, Location, Retry-After, Link";
 const ALLOWED_HEADERS: &str =
     "Authorization, Content-Type, Accept, x-partner-name, x-request-timestamp, x-hmac-signature";
 const MAX_BODY: usize = 16 * 1024 * 1024;
+/// The request log keeps at most this many entries (the older half goes).
+const MAX_LOG: usize = 100_000;
 
-/// Runs the accept loop until `stop` fires.
+/// Runs the accept loop until `stop` fires; with `tls`, every connection is
+/// HTTPS.
 pub async fn serve(
     listener: tokio::net::TcpListener,
     shared: Arc<Shared>,
+    tls: Option<tokio_rustls::TlsAcceptor>,
     mut stop: oneshot::Receiver<()>,
 ) {
     loop {
@@ -60,21 +64,36 @@ pub async fn serve(
             continue;
         };
         let shared = shared.clone();
+        let tls = tls.clone();
         tokio::spawn(async move {
-            let kill = Arc::new(Notify::new());
-            let svc_kill = kill.clone();
-            let svc = hyper::service::service_fn(move |req| {
-                let shared = shared.clone();
-                let kill = svc_kill.clone();
-                async move { Ok::<_, Infallible>(handle(shared, req, kill).await) }
-            });
-            let conn = hyper::server::conn::http1::Builder::new()
-                .serve_connection(TokioIo::new(stream), svc);
-            tokio::select! {
-                _ = conn => {}
-                _ = kill.notified() => {}
+            match tls {
+                None => connection(stream, shared).await,
+                Some(acceptor) => {
+                    if let Ok(stream) = acceptor.accept(stream).await {
+                        connection(stream, shared).await;
+                    }
+                }
             }
         });
+    }
+}
+
+/// Serves one connection; a `drop` fault closes it without an answer.
+async fn connection<IO>(io: IO, shared: Arc<Shared>)
+where
+    IO: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
+{
+    let kill = Arc::new(Notify::new());
+    let svc_kill = kill.clone();
+    let svc = hyper::service::service_fn(move |req| {
+        let shared = shared.clone();
+        let kill = svc_kill.clone();
+        async move { Ok::<_, Infallible>(handle(shared, req, kill).await) }
+    });
+    let conn = hyper::server::conn::http1::Builder::new().serve_connection(TokioIo::new(io), svc);
+    tokio::select! {
+        _ = conn => {}
+        _ = kill.notified() => {}
     }
 }
 
@@ -135,7 +154,10 @@ async fn handle(
     };
     {
         let mut log = lock(&shared.log);
-        let seq = log.len() as u64 + 1;
+        if log.len() >= MAX_LOG {
+            log.drain(..MAX_LOG / 2);
+        }
+        let seq = log.last().map_or(1, |e| e.seq + 1);
         log.push(LogEntry {
             seq,
             method,

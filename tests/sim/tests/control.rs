@@ -197,16 +197,7 @@ async fn expired_token_fault_uses_each_providers_own_error() {
     let sim = start(|_| {});
     let base = sim.base_url();
     let c = http();
-    let (_, v) = json(
-        c.post(format!("{base}/raapi/v1/auth/login"))
-            .json(&json!({"username": "demo", "password": "demo-password"}))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
-    let access = v["data"]["accessToken"].as_str().unwrap().to_owned();
-    let refresh = v["data"]["refreshToken"].as_str().unwrap().to_owned();
+    let (access, refresh) = common::redtrust_login(&c, &base).await;
     let create = |t: String| {
         c.post(format!("{base}/raapi/v1/csr/create"))
             .bearer_auth(t)
@@ -240,18 +231,7 @@ async fn expired_token_fault_uses_each_providers_own_error() {
     .await;
     assert_eq!(s, 200);
 
-    let jwt = c
-        .post(format!("{base}/v2/jwt/service.account"))
-        .form(&[(
-            "userSecret",
-            sim.config().swisssign.accounts[0].api_key.as_str(),
-        )])
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let jwt = common::swisssign_jwt(&c, &sim).await;
     fault(
         &c,
         &base,
@@ -402,4 +382,138 @@ fn binary_prints_url_and_credentials_and_serves() {
     assert!(std::fs::read_to_string(ca)
         .unwrap()
         .starts_with("-----BEGIN CERTIFICATE-----"));
+}
+
+#[test]
+fn https_listener_is_trusted_through_the_sim_root_only() {
+    let sim = start(|c| c.tls = true);
+    let base = sim.base_url();
+    assert!(base.starts_with("https://127.0.0.1:"), "{base}");
+    let dir = common::tempdir("tls");
+    let root = dir.join("root.pem");
+    std::fs::write(&root, sim.ca_pem()).unwrap();
+    let out = common::run(
+        "curl",
+        &[
+            "-sS",
+            "--cacert",
+            root.to_str().unwrap(),
+            &format!("{base}/sim/health"),
+        ],
+        None,
+    );
+    assert_eq!(
+        serde_json::from_slice::<Value>(&out).unwrap(),
+        json!({"ok": true})
+    );
+    let localhost = base.replace("127.0.0.1", "localhost");
+    common::run(
+        "curl",
+        &[
+            "-sS",
+            "--cacert",
+            root.to_str().unwrap(),
+            &format!("{localhost}/sim/health"),
+        ],
+        None,
+    );
+    // Without the custom trust anchor the system store refuses it.
+    let (ok, _, err) = common::try_run("curl", &["-sS", &format!("{base}/sim/health")], None);
+    assert!(!ok, "{}", String::from_utf8_lossy(&err));
+}
+
+/// Every endpoint answers garbage with a 4xx of its own shape, never a
+/// dropped connection (a handler panic) or a 5xx.
+#[tokio::test]
+async fn garbage_bodies_never_crash_an_endpoint() {
+    let sim = start(|c| c.swisssign.issue_delay_ms = 0);
+    let base = sim.base_url();
+    let c = http();
+    let (rt, _) = common::redtrust_login(&c, &base).await;
+    let ss = common::swisssign_jwt(&c, &sim).await;
+    let cli = "cli-90dbaeb2-0047-49e7-bc5d-1c63848e1acd";
+    let endpoints: Vec<(&str, String, Option<String>)> = vec![
+        ("POST", "/raapi/v1/auth/login".into(), None),
+        ("GET", "/authclient/auth/loginrequest?Consumer=RA_API&RedirectUrl=https%3A%2F%2Fa&timestamp=-9223372036854775808&partner=CA_DEMO&hmac=%FF".into(), None),
+        ("POST", "/authapi/v1/login_by_temp_token".into(), None),
+        ("PUT", "/authapi/v1/refresh-token".into(), None),
+        ("PUT", "/raapi/v1/auth/refresh-token".into(), None),
+        ("POST", "/raapi/v1/csr/create".into(), Some(rt.clone())),
+        ("GET", "/raapi/v1/csr/create".into(), Some(rt.clone())),
+        ("POST", "/raapi/v2/csr/create".into(), Some(rt.clone())),
+        ("PUT", "/raapi/v1/csr/finalize".into(), Some(rt.clone())),
+        ("POST", "/v2/jwt/service.account".into(), None),
+        ("POST", "/v2/clients?search=%2A%2A%2A".into(), Some(ss.clone())),
+        ("POST", format!("/v2/client/domain/{cli}/register"), Some(ss.clone())),
+        ("POST", "/v2/client/domain/cld-x/validate".into(), Some(ss.clone())),
+        ("POST", "/v2/issue/csr/pma-60b9ba99-f4ed-44ad-ba48-c8fa512015ed".into(), Some(ss.clone())),
+        ("POST", "/v2/issue".into(), Some(ss.clone())),
+        ("POST", "/v2/validate".into(), Some(ss.clone())),
+        ("POST", "/v2/orders".into(), Some(ss.clone())),
+        ("POST", "/v2/revoke".into(), Some(ss.clone())),
+        ("POST", "/account".into(), Some("supersecret".into())),
+        ("POST", "/sim/faults".into(), None),
+        ("POST", "/sim/dns/txt".into(), None),
+    ];
+    let bodies: Vec<Vec<u8>> = vec![
+        vec![],
+        b"{".to_vec(),
+        b"null".to_vec(),
+        b"[]".to_vec(),
+        b"[{}]".to_vec(),
+        b"{\"dn\": [{\"attribute\": 1}], \"keyLength\": 1e400}".to_vec(),
+        b"-----BEGIN CERTIFICATE REQUEST-----\n!!\n-----END CERTIFICATE REQUEST-----".to_vec(),
+        vec![0xff, 0xfe, 0x00, 0x80],
+        format!("{{\"productReference\": \"pma-60b9ba99-f4ed-44ad-ba48-c8fa512015ed\", \"csr\": {:?}, \"fault\": \"delay\", \"ms\": 99999999999}}", "x".repeat(5000)).into_bytes(),
+    ];
+    for (method, path, token) in &endpoints {
+        for (i, body) in bodies.iter().enumerate() {
+            for ct in ["application/json", "text/plain"] {
+                let mut r = c
+                    .request(
+                        reqwest::Method::from_bytes(method.as_bytes()).unwrap(),
+                        format!("{base}{path}"),
+                    )
+                    .header("content-type", ct)
+                    .body(body.clone());
+                if let Some(t) = token {
+                    r = if path == "/account" {
+                        r.header("authorization", t)
+                    } else {
+                        r.bearer_auth(t)
+                    };
+                }
+                let resp = r
+                    .send()
+                    .await
+                    .unwrap_or_else(|e| panic!("{method} {path} body #{i}: {e}"));
+                let status = resp.status().as_u16();
+                assert!(
+                    (200..500).contains(&status),
+                    "{method} {path} body #{i} ({ct}): {status}"
+                );
+            }
+        }
+    }
+    let health = c.get(format!("{base}/sim/health")).send().await.unwrap();
+    assert_eq!(health.status().as_u16(), 200);
+}
+
+#[test]
+fn shutdown_and_drop_release_the_port() {
+    let sim = start(|_| {});
+    let addr = sim.addr();
+    assert!(std::net::TcpStream::connect(addr).is_ok());
+    sim.shutdown();
+    assert!(
+        std::net::TcpStream::connect(addr).is_err(),
+        "still listening after shutdown"
+    );
+    let sim = start(|_| {});
+    let addr = sim.addr();
+    drop(sim);
+    assert!(
+        std::net::TcpStream::connect(addr).is_err(),
+        "still listening after drop"
+    );
 }

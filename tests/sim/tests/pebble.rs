@@ -40,30 +40,11 @@ fn free_port() -> u16 {
 }
 
 fn start_pebble(dir: &Path, pool_json: &Value) -> Pebble {
-    let cert = dir.join("pebble.pem");
-    let key = dir.join("pebble.key");
-    common::run(
-        "openssl",
-        &[
-            "req",
-            "-x509",
-            "-newkey",
-            "ec",
-            "-pkeyopt",
-            "ec_paramgen_curve:P-256",
-            "-nodes",
-            "-keyout",
-            key.to_str().unwrap(),
-            "-out",
-            cert.to_str().unwrap(),
-            "-days",
-            "2",
-            "-subj",
-            "/CN=localhost",
-            "-addext",
-            "subjectAltName=DNS:localhost,IP:127.0.0.1",
-        ],
-        None,
+    let (key, cert) = common::openssl_self_signed(
+        dir,
+        "pebble",
+        "/CN=localhost",
+        &["-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1"],
     );
     let port = free_port();
     let config = json!({"pebble": {

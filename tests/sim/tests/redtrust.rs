@@ -668,29 +668,7 @@ async fn finalize_accepts_a_partner_issued_certificate_for_the_same_key_only() {
     let csr_file = dir.join("p.csr");
     std::fs::write(&csr_file, &csr).unwrap();
     // The partner's own CA (openssl) signs the CSR.
-    let ca_key = dir.join("ca.key");
-    let ca_crt = dir.join("ca.crt");
-    common::run(
-        "openssl",
-        &[
-            "req",
-            "-x509",
-            "-newkey",
-            "ec",
-            "-pkeyopt",
-            "ec_paramgen_curve:P-256",
-            "-nodes",
-            "-keyout",
-            ca_key.to_str().unwrap(),
-            "-out",
-            ca_crt.to_str().unwrap(),
-            "-subj",
-            "/CN=Partner CA",
-            "-days",
-            "2",
-        ],
-        None,
-    );
+    let (ca_key, ca_crt) = common::openssl_self_signed(&dir, "partner-ca", "/CN=Partner CA", &[]);
     let cert = common::run(
         "openssl",
         &[

@@ -22,7 +22,7 @@ fn rfc3339(secs: i64) -> String {
 fn issue_tokens(shared: &Shared, st: &mut State, user: &RedtrustUser) -> Value {
     let cfg = &shared.config.redtrust;
     let now = now_secs();
-    let exp = now + cfg.access_token_ttl_secs as i64;
+    let exp = now.saturating_add(i64::try_from(cfg.access_token_ttl_secs).unwrap_or(i64::MAX));
     let access = jwt::sign(
         &json!({
             "iss": "certbridge-sim/redtrust",
@@ -39,7 +39,7 @@ fn issue_tokens(shared: &Shared, st: &mut State, user: &RedtrustUser) -> Value {
         refresh.clone(),
         Grant {
             user: user.username.clone(),
-            exp: now + cfg.refresh_token_ttl_secs as i64,
+            exp: now.saturating_add(i64::try_from(cfg.refresh_token_ttl_secs).unwrap_or(i64::MAX)),
         },
     );
     st.sessions.insert(
@@ -228,7 +228,7 @@ fn login_request_inner(shared: &Shared, req: &Request) -> Result<Response, Respo
     let ts: i64 = timestamp
         .parse()
         .map_err(|_| err(400, "INVALID_TIMESTAMP", "timestamp must be UNIX seconds"))?;
-    if (now_secs() - ts).unsigned_abs() > cfg.timestamp_window_secs {
+    if now_secs().saturating_sub(ts).unsigned_abs() > cfg.timestamp_window_secs {
         return Err(err(
             401,
             "TIMESTAMP_OUT_OF_RANGE",
@@ -268,7 +268,8 @@ fn login_request_inner(shared: &Shared, req: &Request) -> Result<Response, Respo
         token.clone(),
         Grant {
             user: user.username.clone(),
-            exp: now_secs() + cfg.temp_token_ttl_secs as i64,
+            exp: now_secs()
+                .saturating_add(i64::try_from(cfg.temp_token_ttl_secs).unwrap_or(i64::MAX)),
         },
     );
     Ok(Response::empty(302).with_header("location", redirect_location(&redirect, &token)))

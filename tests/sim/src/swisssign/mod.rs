@@ -183,7 +183,7 @@ fn make_jwt(shared: &Shared, req: &Request, user: &str) -> Response {
             "sub": account.user_name,
             "iat": now,
             "nbf": now,
-            "exp": now + cfg.jwt_ttl_secs as i64,
+            "exp": now.saturating_add(i64::try_from(cfg.jwt_ttl_secs).unwrap_or(i64::MAX)),
         }),
         account.api_key.as_bytes(),
     );

@@ -156,3 +156,63 @@ pub async fn call(
     }
     json(r.send().await.unwrap()).await
 }
+
+/// A self-signed P-256 certificate made by openssl: (key path, cert path).
+pub fn openssl_self_signed(
+    dir: &std::path::Path,
+    name: &str,
+    subj: &str,
+    extra: &[&str],
+) -> (PathBuf, PathBuf) {
+    let key = dir.join(format!("{name}.key"));
+    let cert = dir.join(format!("{name}.pem"));
+    let mut args = vec![
+        "req",
+        "-x509",
+        "-newkey",
+        "ec",
+        "-pkeyopt",
+        "ec_paramgen_curve:P-256",
+        "-nodes",
+        "-days",
+        "2",
+        "-subj",
+        subj,
+        "-keyout",
+        key.to_str().unwrap(),
+        "-out",
+        cert.to_str().unwrap(),
+    ];
+    args.extend_from_slice(extra);
+    run("openssl", &args, None);
+    (key, cert)
+}
+
+/// Logs in to Redtrust as the demo user: (access token, refresh token).
+pub async fn redtrust_login(c: &reqwest::Client, base: &str) -> (String, String) {
+    let body = serde_json::json!({"username": "demo", "password": "demo-password"});
+    let (s, v) = call(
+        c,
+        "POST",
+        format!("{base}/raapi/v1/auth/login"),
+        None,
+        Some(body),
+    )
+    .await;
+    assert_eq!(s, 200, "{v}");
+    let get = |k: &str| v["data"][k].as_str().unwrap().to_owned();
+    (get("accessToken"), get("refreshToken"))
+}
+
+/// A SwissSign JWT for the first configured account from `/v2/jwt/{userName}`.
+pub async fn swisssign_jwt(c: &reqwest::Client, sim: &SimHandle) -> String {
+    let account = &sim.config().swisssign.accounts[0];
+    let resp = c
+        .post(format!("{}/v2/jwt/{}", sim.base_url(), account.user_name))
+        .form(&[("userSecret", account.api_key.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status().as_u16(), 200);
+    resp.text().await.unwrap()
+}
