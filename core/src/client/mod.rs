@@ -7,11 +7,13 @@
 //! [`ChallengeSolver`], retrying transient failures of idempotent requests,
 //! cancellation and `tracing` spans (URLs and statuses, never secrets).
 
+mod acme;
 mod clock;
 mod driver;
 mod redtrust;
 mod transport;
 
+pub use acme::{AcmeClient, IdenTrustClient};
 pub use clock::{Clock, SystemClock};
 pub use driver::{CancelToken, ChallengeSolver, Driver, RetryPolicy};
 pub use redtrust::RedtrustClient;
