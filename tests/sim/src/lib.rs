@@ -102,6 +102,7 @@ pub mod ids;
 pub mod jwt;
 pub mod keys;
 pub mod names;
+pub mod pebble;
 pub mod redtrust;
 pub mod server;
 pub mod swisssign;
@@ -319,6 +320,12 @@ impl SimHandle {
     /// The configuration in force.
     pub fn config(&self) -> &SimConfig {
         &self.shared.config
+    }
+
+    /// Starts a Pebble whose listener is certified by this simulator's test
+    /// CA, so [`SimHandle::ca_pem`] is the one trust anchor for both.
+    pub fn start_pebble(&self, config: pebble::PebbleConfig) -> Result<pebble::Pebble, SimError> {
+        pebble::Pebble::start(config, &self.shared.ca)
     }
 
     /// Publishes a TXT record in the simulated DNS (same as `POST /sim/dns/txt`).
