@@ -5,6 +5,8 @@
 //! parsed value or the error. Each binding runs the same files through its own
 //! API, so all languages stay byte-identical. Format: tests/vectors/README.md.
 
+#![allow(clippy::panic, clippy::unwrap_used, clippy::expect_used)] // test harness code
+
 mod common;
 mod redtrust;
 
