@@ -8,7 +8,9 @@
 #![allow(clippy::panic, clippy::unwrap_used, clippy::expect_used)] // test harness code
 
 mod common;
+mod crypto;
 mod redtrust;
+mod swisssign;
 
 use common::{Case, Outcome};
 
@@ -16,6 +18,8 @@ fn dispatch(case: &Case) -> Option<Result<Outcome, certbridge::Error>> {
     let provider = case.op.split('.').next().unwrap_or_default();
     match provider {
         "redtrust" => redtrust::run(case),
+        "swisssign" => swisssign::run(case),
+        "crypto" => crypto::run(case),
         _ => None,
     }
 }
