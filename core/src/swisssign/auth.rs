@@ -305,12 +305,17 @@ impl Session {
 
     /// A `POST` to `path` with the Bearer JWT and `Accept: application/json`.
     pub(crate) fn post(&self, path: &str) -> Result<HttpRequest, Error> {
+        self.post_accepting(path, "application/json")
+    }
+
+    /// A `POST` to `path` with the Bearer JWT and the given `Accept`.
+    pub(crate) fn post_accepting(&self, path: &str, accept: &str) -> Result<HttpRequest, Error> {
         let token = self.token.as_ref().ok_or(Error::Auth {
             reason: AuthReason::Expired,
             code: None,
         })?;
         Ok(HttpRequest::new(Method::Post, self.config.url(path))
-            .header("Accept", "application/json")
+            .header("Accept", accept)
             .bearer(token.expose()))
     }
 }

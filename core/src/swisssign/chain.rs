@@ -98,10 +98,10 @@ pub struct GetChain<'a> {
 impl GetChain<'_> {
     /// The request (accepting both the JSON and the PKCS#7 forms).
     pub fn request(&self, session: &Session) -> Result<HttpRequest, Error> {
-        let mut req = session.post(&format!("/v2/order/{}/certificate/chain", self.order))?;
-        req.headers
-            .set("Accept", "application/json, application/pkcs7-mime");
-        Ok(req)
+        session.post_accepting(
+            &format!("/v2/order/{}/certificate/chain", self.order),
+            "application/json, application/pkcs7-mime",
+        )
     }
 
     /// The chain, leaf first.

@@ -214,7 +214,8 @@ impl GetOrderStatus<'_> {
         if text.is_empty() {
             return Err(Error::protocol(CONTEXT, "empty response body"));
         }
-        if text.bytes().all(|b| b.is_ascii_alphabetic() || b == b'_') {
+        let json_literal = matches!(text, "null" | "true" | "false");
+        if !json_literal && text.bytes().all(|b| b.is_ascii_alphabetic() || b == b'_') {
             return Ok(OrderStatus::from_wire(text));
         }
         let value: Value = serde_json::from_str(text)
