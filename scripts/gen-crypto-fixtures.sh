@@ -3,7 +3,8 @@
 # a root CA, an intermediate CA and a leaf with DNS (IDN), email and IP SANs,
 # plus the chain as PKCS#7 (DER and PEM) the way `openssl crl2pkcs7` writes it.
 # Run once; the vectors compare against these exact files.
-#   scripts/gen-crypto-fixtures.sh
+#   scripts/gen-crypto-fixtures.sh && python3 scripts/gen-crypto-vectors.py && python3 scripts/gen-swisssign-vectors.py
+# (the certificates carry fresh dates and keys, so the vectors must follow).
 set -euo pipefail
 cd "$(dirname "$0")/../tests/vectors/fixtures"
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT

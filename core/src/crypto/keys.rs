@@ -303,19 +303,9 @@ impl PrivateKey {
     /// The hash is fixed by the kind (see [`PrivateKey::signature_algorithm`]).
     pub fn sign(&self, message: &[u8]) -> Result<Vec<u8>, Error> {
         match self {
-            PrivateKey::EcP256(k) => {
-                let sig: p256::ecdsa::Signature = p256::ecdsa::SigningKey::from(k)
-                    .try_sign(message)
-                    .map_err(|e| Error::crypto(format!("ECDSA signing failed: {e}")))?;
-                Ok(sig.to_der().to_vec())
-            }
-            PrivateKey::EcP384(k) => {
-                let sig: p384::ecdsa::Signature = p384::ecdsa::SigningKey::from(k)
-                    .try_sign(message)
-                    .map_err(|e| Error::crypto(format!("ECDSA signing failed: {e}")))?;
-                Ok(sig.to_der().to_vec())
-            }
-            PrivateKey::Rsa(..) => self.sign_jws(message),
+            PrivateKey::EcP256(k) => Ok(ecdsa_p256(k, message)?.to_der().to_vec()),
+            PrivateKey::EcP384(k) => Ok(ecdsa_p384(k, message)?.to_der().to_vec()),
+            PrivateKey::Rsa(_, k) => rsa_pkcs1_sha256(k, message),
         }
     }
 
@@ -324,25 +314,9 @@ impl PrivateKey {
     /// PKCS#1 v1.5 with SHA-256 (RS256).
     pub fn sign_jws(&self, message: &[u8]) -> Result<Vec<u8>, Error> {
         match self {
-            PrivateKey::EcP256(k) => {
-                let sig: p256::ecdsa::Signature = p256::ecdsa::SigningKey::from(k)
-                    .try_sign(message)
-                    .map_err(|e| Error::crypto(format!("ECDSA signing failed: {e}")))?;
-                Ok(sig.to_bytes().to_vec())
-            }
-            PrivateKey::EcP384(k) => {
-                let sig: p384::ecdsa::Signature = p384::ecdsa::SigningKey::from(k)
-                    .try_sign(message)
-                    .map_err(|e| Error::crypto(format!("ECDSA signing failed: {e}")))?;
-                Ok(sig.to_bytes().to_vec())
-            }
-            PrivateKey::Rsa(_, k) => {
-                let signer = rsa::pkcs1v15::SigningKey::<sha2::Sha256>::new((**k).clone());
-                let sig = signer
-                    .try_sign(message)
-                    .map_err(|e| Error::crypto(format!("RSA signing failed: {e}")))?;
-                Ok(sig.to_vec())
-            }
+            PrivateKey::EcP256(k) => Ok(ecdsa_p256(k, message)?.to_bytes().to_vec()),
+            PrivateKey::EcP384(k) => Ok(ecdsa_p384(k, message)?.to_bytes().to_vec()),
+            PrivateKey::Rsa(_, k) => rsa_pkcs1_sha256(k, message),
         }
     }
 
@@ -385,6 +359,28 @@ impl PrivateKey {
         }
         Ok(jwk)
     }
+}
+
+/// ECDSA P-256 with SHA-256, deterministic nonces (RFC 6979).
+fn ecdsa_p256(key: &p256::SecretKey, message: &[u8]) -> Result<p256::ecdsa::Signature, Error> {
+    p256::ecdsa::SigningKey::from(key)
+        .try_sign(message)
+        .map_err(|e| Error::crypto(format!("ECDSA signing failed: {e}")))
+}
+
+/// ECDSA P-384 with SHA-384, deterministic nonces (RFC 6979).
+fn ecdsa_p384(key: &p384::SecretKey, message: &[u8]) -> Result<p384::ecdsa::Signature, Error> {
+    p384::ecdsa::SigningKey::from(key)
+        .try_sign(message)
+        .map_err(|e| Error::crypto(format!("ECDSA signing failed: {e}")))
+}
+
+/// RSASSA-PKCS1-v1_5 with SHA-256 (RFC 8017 section 8.2).
+fn rsa_pkcs1_sha256(key: &rsa::RsaPrivateKey, message: &[u8]) -> Result<Vec<u8>, Error> {
+    rsa::pkcs1v15::SigningKey::<sha2::Sha256>::new(key.clone())
+        .try_sign(message)
+        .map(|sig| sig.to_vec())
+        .map_err(|e| Error::crypto(format!("RSA signing failed: {e}")))
 }
 
 #[cfg(test)]

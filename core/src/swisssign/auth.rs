@@ -114,15 +114,7 @@ impl JwtRequest<'_> {
     /// The token from a `text/plain` answer (a JSON string is accepted too).
     pub fn parse(resp: &HttpResponse, now: Timestamp) -> Result<IssuedJwt, Error> {
         const CONTEXT: &str = "SwissSign JWT";
-        if resp.status == 401 || resp.status == 403 {
-            return Err(match crate::swisssign::error::error_of(resp, CONTEXT) {
-                Error::Provider(p) => Error::Provider(p),
-                _ => Error::Auth {
-                    reason: AuthReason::Rejected,
-                    code: None,
-                },
-            });
-        }
+        // A refused secret is an `APIError` (module 009) or a bare 401.
         check(resp, CONTEXT)?;
         let text = resp.text(CONTEXT)?.trim();
         let token = if text.starts_with('"') {

@@ -29,7 +29,8 @@ pub use auth::{JwtClaims, JwtRequest, Session};
 pub use chain::{CertificateChain, GetChain};
 pub use compat::{DomainListPath, ReasonSpelling, SwissSignCompat};
 pub use flow::{IssueFlow, IssuedCertificate};
-pub use order::{CertificateOrder, OrderStatus};
+pub use order::{CertificateOrder, OrderSearch, OrderStatus};
+pub use page::Page;
 pub use refs::{ClientRef, DomainRef, OrderRef, ProductRef};
 pub use revoke::{RevocationReason, RevocationRequest};
 

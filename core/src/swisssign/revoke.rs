@@ -13,6 +13,7 @@ use crate::http::{HttpRequest, HttpResponse};
 use crate::swisssign::auth::Session;
 use crate::swisssign::compat::ReasonSpelling;
 use crate::swisssign::error::empty;
+use crate::swisssign::order::OrderCertificate;
 
 /// Why a certificate is revoked (the reasons `/v2/revoke` accepts).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -71,6 +72,34 @@ pub struct RevocationRequest {
     /// Name of the person asking, required for service accounts.
     #[serde(default)]
     pub requestor: Option<String>,
+}
+
+impl RevocationRequest {
+    /// Revokes the certificate of an order, by the serial and issuer the
+    /// server itself reported (`certificate.serial` and `certificate.issuer`
+    /// of `/v2/order/{ord}`), so the issuer DN is spelled as the server
+    /// expects it.
+    pub fn for_order_certificate(
+        certificate: &OrderCertificate,
+        reason: RevocationReason,
+    ) -> Result<Self, Error> {
+        let serial = certificate
+            .serial
+            .clone()
+            .filter(|s| !s.trim().is_empty())
+            .ok_or_else(|| Error::invalid_input("certificate.serial", "the order has no serial"))?;
+        let issuer = certificate
+            .issuer
+            .clone()
+            .filter(|s| !s.trim().is_empty())
+            .ok_or_else(|| Error::invalid_input("certificate.issuer", "the order has no issuer"))?;
+        Ok(RevocationRequest {
+            serial_number: serial,
+            issuer_name: issuer,
+            reason,
+            requestor: None,
+        })
+    }
 }
 
 #[derive(Serialize)]
@@ -137,5 +166,40 @@ impl Revoke<'_> {
     /// Ok when the revocation was accepted (204).
     pub fn parse(resp: &HttpResponse) -> Result<(), Error> {
         empty(resp, "SwissSign revocation")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn from_the_servers_own_certificate_fields() {
+        let cert = OrderCertificate {
+            subject: None,
+            issuer: Some("DC=COM,DC=Some Domain,CN=Some SubCA".into()),
+            serial: Some("3893409CB666E1F092B7B6F28E1EAF4582AA7F21".into()),
+            start_validity: None,
+            end_validity: None,
+            certificate: None,
+            revocation_status: None,
+        };
+        let r =
+            RevocationRequest::for_order_certificate(&cert, RevocationReason::Superseded).unwrap();
+        assert_eq!(r.issuer_name, "DC=COM,DC=Some Domain,CN=Some SubCA");
+        let no_serial = OrderCertificate {
+            serial: None,
+            ..cert
+        };
+        assert_eq!(
+            RevocationRequest::for_order_certificate(&no_serial, RevocationReason::Unused)
+                .unwrap_err()
+                .field(),
+            Some("certificate.serial")
+        );
+        assert_eq!(
+            RevocationReason::Unused.wire(ReasonSpelling::CamelCase),
+            "unspecified"
+        );
     }
 }
