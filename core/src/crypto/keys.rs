@@ -143,10 +143,6 @@ impl fmt::Debug for PrivateKey {
     }
 }
 
-fn crypto_err(what: &str) -> impl FnOnce(String) -> Error + '_ {
-    move |reason| Error::crypto(format!("{what}: {reason}"))
-}
-
 impl PrivateKey {
     /// Generates a fresh key of `kind` from `rng` (the core draws no
     /// randomness of its own). RSA-4096 takes seconds in debug builds.
@@ -333,7 +329,7 @@ impl PrivateKey {
                 let (x, y) = point
                     .x()
                     .zip(point.y())
-                    .ok_or_else(|| crypto_err("JWK")("P-256 public key is the identity".into()))?;
+                    .ok_or_else(|| Error::crypto("JWK: P-256 public key is the identity"))?;
                 jwk.insert("crv", "P-256".to_string());
                 jwk.insert("kty", "EC".to_string());
                 jwk.insert("x", b64(x));
@@ -345,7 +341,7 @@ impl PrivateKey {
                 let (x, y) = point
                     .x()
                     .zip(point.y())
-                    .ok_or_else(|| crypto_err("JWK")("P-384 public key is the identity".into()))?;
+                    .ok_or_else(|| Error::crypto("JWK: P-384 public key is the identity"))?;
                 jwk.insert("crv", "P-384".to_string());
                 jwk.insert("kty", "EC".to_string());
                 jwk.insert("x", b64(x));

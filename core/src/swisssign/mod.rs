@@ -85,3 +85,62 @@ impl SwissSignConfig {
         format!("{}{path}", self.base_url)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    //! Every parser on truncated and corrupted versions of good answers:
+    //! typed errors or values, never a panic (a panic across FFI kills the
+    //! host application).
+    use crate::http::HttpResponse;
+
+    const P7: &[u8] = include_bytes!("../../../tests/vectors/fixtures/chain-shuffled.p7b");
+    const CHAIN_PEM: &str = include_str!("../../../tests/vectors/fixtures/chain.pem");
+
+    fn parse_all(resp: &HttpResponse) {
+        let _ = super::client::SearchClients::parse(resp);
+        let _ = super::client::SearchClientsPaged::parse(resp);
+        let _ = super::client::GetClient::parse(resp);
+        let _ = super::domain::RegisterDomains::parse(resp);
+        let _ = super::domain::DomainCall::parse(resp);
+        let _ = super::domain::DeleteDomain::parse(resp);
+        let _ = super::issue::IssueCsr::parse(resp);
+        let _ = super::order::GetOrderStatus::parse(resp);
+        let _ = super::order::GetOrder::parse(resp);
+        let _ = super::order::SearchOrdersPaged::parse(resp);
+        let _ = super::chain::GetChain::parse(resp);
+        let _ = super::revoke::Revoke::parse(resp);
+        let _ = super::auth::JwtRequest::parse(resp, crate::time::Timestamp(0));
+        let _ = super::error::error_of(resp, "fuzz");
+    }
+
+    #[test]
+    fn parsers_never_panic_on_damaged_answers() {
+        let order = r#"{"uuid":"ord-157e726e-cf28-44cc-bfbe-485c0a5abe7b","createdOn":"2025-04-15T12:18:16Z","status":"ISSUED","clientReference":"cli-90dbaeb2-0047-49e7-bc5d-1c63848e1acd","productReference":"pma-60b9ba99-f4ed-44ad-ba48-c8fa512015ed","certificate":{"serial":"01"}}"#;
+        let error = r#"{"uuid":"u","errorCode":"011.351.0226","errorMessages":["x",null]}"#;
+        let samples: Vec<Vec<u8>> = vec![
+            order.as_bytes().to_vec(),
+            error.as_bytes().to_vec(),
+            P7.to_vec(),
+            CHAIN_PEM.as_bytes().to_vec(),
+        ];
+        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+        for sample in &samples {
+            for status in [200u16, 400, 401, 500] {
+                for cut in 0..sample.len() {
+                    parse_all(&HttpResponse::new(status, &sample[..cut]));
+                }
+                for _ in 0..200 {
+                    let mut damaged = sample.clone();
+                    for _ in 0..4 {
+                        seed ^= seed << 13;
+                        seed ^= seed >> 7;
+                        seed ^= seed << 17;
+                        let i = (seed as usize) % damaged.len();
+                        damaged[i] = (seed >> 32) as u8;
+                    }
+                    parse_all(&HttpResponse::new(status, damaged));
+                }
+            }
+        }
+    }
+}
