@@ -9,7 +9,9 @@
 
 mod acme;
 mod common;
+mod crypto;
 mod redtrust;
+mod swisssign;
 
 use common::{Case, Outcome};
 
@@ -18,6 +20,8 @@ fn dispatch(case: &Case) -> Option<Result<Outcome, certbridge::Error>> {
     match provider {
         "redtrust" => redtrust::run(case),
         "acme" | "identrust" => acme::run(case),
+        "swisssign" => swisssign::run(case),
+        "crypto" => crypto::run(case),
         _ => None,
     }
 }

@@ -1,0 +1,607 @@
+//! Issuance from a CSR as a caller-driven state machine (swisssign-ra-api-v2
+//! step list: "Send CSR ... to create a Certificate Order", "Poll Order
+//! Status until issued or failed", "Download Certificate with chain").
+//!
+//! Steps: renew the session JWT when due, submit the CSR, poll the status
+//! with [`Backoff`] (honouring `Retry-After`) until a terminal status or the
+//! [`Deadline`], then fetch the chain. `PENDING_AUTH` waits on an RA
+//! operator, possibly for days: the flow keeps polling and exposes it
+//! through [`IssueFlow::waiting_on_person`] so the caller can tell a user,
+//! or stop and [`IssueFlow::resume`] later.
+
+use serde::Serialize;
+
+use crate::crypto::certificate::Certificate;
+use crate::crypto::csr::Csr;
+use crate::error::{Error, Provider, ProviderDetails, ProviderError};
+use crate::flow::{Flow, InFlight, Step};
+use crate::http::HttpResponse;
+use crate::swisssign::auth::Session;
+use crate::swisssign::chain::{CertificateChain, GetChain};
+use crate::swisssign::issue::IssueCsr;
+use crate::swisssign::order::{GetOrderStatus, OrderStatus};
+use crate::swisssign::refs::{OrderRef, ProductRef};
+use crate::time::{Backoff, Deadline, Timestamp};
+
+/// The result of a finished issuance.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct IssuedCertificate {
+    /// The order.
+    pub order: OrderRef,
+    /// The issued certificate.
+    pub certificate: Certificate,
+    /// Leaf first, the leaf included.
+    pub chain: CertificateChain,
+    /// The chain as concatenated PEM, leaf first.
+    pub pem_chain: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Sent {
+    Jwt,
+    Submit,
+    Status,
+    Chain,
+}
+
+#[derive(Debug)]
+enum Stage {
+    Submit,
+    Poll { at: Timestamp },
+    Chain { at: Timestamp },
+    Finished(Box<IssuedCertificate>),
+    Spent,
+}
+
+/// Issues a certificate from a CSR and returns it with its chain.
+#[derive(Debug)]
+pub struct IssueFlow {
+    session: Session,
+    product: Option<ProductRef>,
+    csr_pem: String,
+    deadline: Deadline,
+    backoff: Backoff,
+    stage: Stage,
+    in_flight: InFlight<Sent>,
+    order: Option<OrderRef>,
+    status: Option<OrderStatus>,
+    attempt: u32,
+    retried_auth: bool,
+}
+
+impl IssueFlow {
+    /// Submits `csr` (PEM or DER, checked now) under `product`.
+    pub fn new(
+        session: Session,
+        product: ProductRef,
+        csr: &[u8],
+        deadline: Deadline,
+    ) -> Result<Self, Error> {
+        let csr_pem = Csr::from_pem_or_der(csr)?.to_pem();
+        Ok(Self::build(
+            session,
+            Some(product),
+            csr_pem,
+            deadline,
+            Stage::Submit,
+            None,
+        ))
+    }
+
+    /// Picks up an order submitted earlier (e.g. one left in `PENDING_AUTH`)
+    /// and polls it to the end.
+    pub fn resume(session: Session, order: OrderRef, deadline: Deadline) -> Self {
+        Self::build(
+            session,
+            None,
+            String::new(),
+            deadline,
+            Stage::Poll { at: Timestamp(0) },
+            Some(order),
+        )
+    }
+
+    fn build(
+        session: Session,
+        product: Option<ProductRef>,
+        csr_pem: String,
+        deadline: Deadline,
+        stage: Stage,
+        order: Option<OrderRef>,
+    ) -> Self {
+        IssueFlow {
+            session,
+            product,
+            csr_pem,
+            deadline,
+            backoff: Backoff {
+                initial_millis: 1_000,
+                max_millis: 30_000,
+                factor_percent: 150,
+            },
+            stage,
+            in_flight: InFlight::new(),
+            order,
+            status: None,
+            attempt: 0,
+            retried_auth: false,
+        }
+    }
+
+    /// Replaces the polling schedule (default: 1 s growing 1.5x to 30 s).
+    pub fn with_backoff(mut self, backoff: Backoff) -> Self {
+        self.backoff = backoff;
+        self
+    }
+
+    /// The order, once submitted.
+    pub fn order(&self) -> Option<&OrderRef> {
+        self.order.as_ref()
+    }
+
+    /// The last status seen.
+    pub fn status(&self) -> Option<&OrderStatus> {
+        self.status.as_ref()
+    }
+
+    /// Whether the order is waiting for an RA operator (`PENDING_AUTH`).
+    pub fn waiting_on_person(&self) -> bool {
+        self.status
+            .as_ref()
+            .is_some_and(OrderStatus::waits_on_person)
+    }
+
+    /// The session, with any JWT renewed along the way.
+    pub fn session(&self) -> &Session {
+        &self.session
+    }
+
+    fn timeout(&self) -> Error {
+        let order = self
+            .order
+            .as_ref()
+            .map(|o| format!("order {o}"))
+            .unwrap_or_else(|| "the order".to_string());
+        let what = match &self.status {
+            Some(OrderStatus::PendingAuth) => format!(
+                "{order} to be issued (last status PENDING_AUTH: waiting for an RA operator's authorization)"
+            ),
+            Some(s) => format!("{order} to be issued (last status {})", s.as_str()),
+            None => format!("{order} to be issued"),
+        };
+        Error::Timeout { what }
+    }
+
+    fn order_ref(&self) -> Result<&OrderRef, Error> {
+        self.order
+            .as_ref()
+            .ok_or_else(|| Error::protocol("SwissSign issue flow", "no order reference"))
+    }
+
+    fn on_status(
+        &mut self,
+        status: OrderStatus,
+        resp: &HttpResponse,
+        now: Timestamp,
+    ) -> Result<(), Error> {
+        self.status = Some(status.clone());
+        match status {
+            OrderStatus::Issued => {
+                self.attempt = 0;
+                self.stage = Stage::Chain { at: now };
+                Ok(())
+            }
+            OrderStatus::Failed | OrderStatus::Rejected | OrderStatus::Revoked => {
+                self.stage = Stage::Spent;
+                let order = self.order_ref()?.clone();
+                Err(Error::provider(ProviderError {
+                    provider: Provider::SwissSign,
+                    status: resp.status,
+                    code: status.as_str().to_string(),
+                    message: format!("order {order} ended with status {}", status.as_str()),
+                    correlation_id: None,
+                    retry_after: None,
+                    details: ProviderDetails::None,
+                }))
+            }
+            _ => {
+                let at = self
+                    .backoff
+                    .next_poll(now, self.attempt, resp.retry_after(now));
+                self.attempt = self.attempt.saturating_add(1);
+                self.stage = Stage::Poll { at };
+                Ok(())
+            }
+        }
+    }
+
+    /// Schedules another try of the current request after a retryable error.
+    fn retry_later(
+        &mut self,
+        err: Error,
+        resp: &HttpResponse,
+        now: Timestamp,
+    ) -> Result<(), Error> {
+        if !err.is_retryable() {
+            self.stage = Stage::Spent;
+            return Err(err);
+        }
+        let at = self
+            .backoff
+            .next_poll(now, self.attempt, resp.retry_after(now));
+        self.attempt = self.attempt.saturating_add(1);
+        self.stage = match self.stage {
+            Stage::Chain { .. } => Stage::Chain { at },
+            _ => Stage::Poll { at },
+        };
+        Ok(())
+    }
+}
+
+impl Flow for IssueFlow {
+    type Output = IssuedCertificate;
+
+    fn next(&mut self, now: Timestamp) -> Result<Step<IssuedCertificate>, Error> {
+        if self.in_flight.is_pending() {
+            return Err(Error::protocol(
+                "SwissSign issue flow",
+                "next() called while a response is still expected",
+            ));
+        }
+        match std::mem::replace(&mut self.stage, Stage::Spent) {
+            Stage::Finished(done) => return Ok(Step::Done(*done)),
+            Stage::Spent => {
+                return Err(Error::protocol(
+                    "SwissSign issue flow",
+                    "the flow is finished",
+                ))
+            }
+            other => self.stage = other,
+        }
+        if self.deadline.passed(now) {
+            self.stage = Stage::Spent;
+            return Err(self.timeout());
+        }
+        let at = match self.stage {
+            Stage::Poll { at } | Stage::Chain { at } => at,
+            _ => now,
+        };
+        if now < at {
+            return Ok(Step::Wait(self.deadline.clamp(at)));
+        }
+        if let Some(req) = self.session.prepare(now)? {
+            self.in_flight.start(Sent::Jwt)?;
+            return Ok(Step::Send(req));
+        }
+        let (sent, req) = match &self.stage {
+            Stage::Submit => {
+                let product = self
+                    .product
+                    .as_ref()
+                    .ok_or_else(|| Error::protocol("SwissSign issue flow", "no product"))?;
+                let req = IssueCsr {
+                    product,
+                    csr: self.csr_pem.as_bytes(),
+                }
+                .request(&self.session)?;
+                (Sent::Submit, req)
+            }
+            Stage::Poll { .. } => {
+                let req = GetOrderStatus {
+                    order: self.order_ref()?,
+                }
+                .request(&self.session)?;
+                (Sent::Status, req)
+            }
+            Stage::Chain { .. } => {
+                let req = GetChain {
+                    order: self.order_ref()?,
+                }
+                .request(&self.session)?;
+                (Sent::Chain, req)
+            }
+            Stage::Finished(_) | Stage::Spent => {
+                return Err(Error::protocol(
+                    "SwissSign issue flow",
+                    "the flow is finished",
+                ))
+            }
+        };
+        self.in_flight.start(sent)?;
+        Ok(Step::Send(req))
+    }
+
+    fn receive(&mut self, resp: HttpResponse, now: Timestamp) -> Result<(), Error> {
+        let sent = self.in_flight.finish()?;
+        if sent == Sent::Jwt {
+            return self.session.receive_jwt(&resp, now);
+        }
+        // A JWT refused mid-way (revoked key rotation, clock skew): renew
+        // once and repeat the call.
+        if resp.status == 401 && self.session.can_renew() && !self.retried_auth {
+            self.retried_auth = true;
+            self.session.invalidate();
+            return Ok(());
+        }
+        match sent {
+            Sent::Jwt => Ok(()),
+            Sent::Submit => {
+                let order = IssueCsr::parse(&resp).inspect_err(|_| self.stage = Stage::Spent)?;
+                self.retried_auth = false;
+                self.order = Some(order.uuid.clone());
+                self.on_status(order.status, &resp, now)
+            }
+            Sent::Status => match GetOrderStatus::parse(&resp) {
+                Ok(status) => {
+                    self.retried_auth = false;
+                    self.on_status(status, &resp, now)
+                }
+                Err(e) => self.retry_later(e, &resp, now),
+            },
+            Sent::Chain => match GetChain::parse(&resp) {
+                Ok(chain) => {
+                    let order = self.order_ref()?.clone();
+                    let certificate = chain.leaf().cloned().ok_or_else(|| {
+                        Error::protocol("SwissSign certificate chain", "empty chain")
+                    })?;
+                    let pem_chain = chain.to_pem();
+                    self.stage = Stage::Finished(Box::new(IssuedCertificate {
+                        order,
+                        certificate,
+                        chain,
+                        pem_chain,
+                    }));
+                    Ok(())
+                }
+                Err(e) => self.retry_later(e, &resp, now),
+            },
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::crypto::pem::certificates_der;
+    use crate::flow::{drive, testing::ScriptedHost};
+    use crate::secret::Secret;
+    use crate::swisssign::SwissSignConfig;
+    use base64::Engine as _;
+
+    const CHAIN_PEM: &str = include_str!("../../../tests/vectors/fixtures/chain.pem");
+    const ORD: &str = "ord-157e726e-cf28-44cc-bfbe-485c0a5abe7b";
+    const PMA: &str = "pma-60b9ba99-f4ed-44ad-ba48-c8fa512015ed";
+    const CSR: &str = include_str!("../../../tests/vectors/fixtures/request.csr.pem");
+
+    fn order_body(status: &str) -> HttpResponse {
+        HttpResponse::new(
+            200,
+            format!(
+                r#"{{"uuid":"{ORD}","createdOn":"2025-04-15T12:18:16Z","status":"{status}","clientReference":"cli-90dbaeb2-0047-49e7-bc5d-1c63848e1acd","productReference":"{PMA}"}}"#
+            ),
+        )
+    }
+
+    fn chain_body() -> HttpResponse {
+        let b64: Vec<String> = certificates_der(CHAIN_PEM.as_bytes())
+            .unwrap()
+            .iter()
+            .map(|d| base64::engine::general_purpose::STANDARD.encode(d))
+            .collect();
+        HttpResponse::new(200, serde_json::to_vec(&b64).unwrap())
+    }
+
+    fn flow(deadline: Deadline) -> IssueFlow {
+        let session =
+            Session::with_api_key(SwissSignConfig::pre_production(), "svc", Secret::new("key"))
+                .unwrap();
+        IssueFlow::new(
+            session,
+            ProductRef::new(PMA).unwrap(),
+            CSR.as_bytes(),
+            deadline,
+        )
+        .unwrap()
+        .with_backoff(Backoff::default())
+    }
+
+    #[test]
+    fn submits_polls_with_backoff_and_downloads_the_chain() {
+        let t0 = Timestamp::from_secs(1_744_719_496);
+        let mut host = ScriptedHost::new(
+            t0,
+            vec![
+                order_body("NEW"),
+                HttpResponse::new(200, "\"PRE_VALIDATION\""),
+                HttpResponse::new(503, "<html>busy</html>").header("Retry-After", "2"),
+                HttpResponse::new(200, r#"{"status":"ISSUED"}"#),
+                chain_body(),
+            ],
+        );
+        let mut f = flow(Deadline::at(t0.plus_secs(600)));
+        let issued = drive(&mut f, &mut host).unwrap();
+        assert_eq!(issued.order.as_str(), ORD);
+        assert_eq!(
+            issued.certificate.subject,
+            "CN=déjà.vu.com,O=Déjà Vu AG,L=Lausanne,C=CH"
+        );
+        assert_eq!(issued.chain.certificates.len(), 3);
+        assert!(issued.pem_chain.starts_with(&issued.certificate.pem));
+        let urls: Vec<&str> = host.sent.iter().map(|r| r.url.as_str()).collect();
+        let base = "https://api.ra.pre.swisssign.ch";
+        assert_eq!(
+            urls,
+            [
+                format!("{base}/v2/issue/csr/{PMA}"),
+                format!("{base}/v2/order/{ORD}/status"),
+                format!("{base}/v2/order/{ORD}/status"),
+                format!("{base}/v2/order/{ORD}/status"),
+                format!("{base}/v2/order/{ORD}/certificate/chain"),
+            ]
+        );
+        let submit = &host.sent[0];
+        assert_eq!(submit.headers.get("content-type"), Some("text/plain"));
+        assert_eq!(submit.body, CSR.as_bytes());
+        assert!(host
+            .sent
+            .iter()
+            .all(|r| r.method == crate::http::Method::Post
+                && r.headers
+                    .get("authorization")
+                    .is_some_and(|a| a.starts_with("Bearer ey"))));
+        // 100 ms, 150 ms, then the server's Retry-After of 2 s.
+        assert_eq!(
+            host.waits,
+            [
+                t0.plus_millis(100),
+                t0.plus_millis(250),
+                t0.plus_millis(2250)
+            ]
+        );
+    }
+
+    #[test]
+    fn pending_auth_is_visible_and_times_out_with_a_clear_reason() {
+        let t0 = Timestamp::from_secs(1_000);
+        let mut f = flow(Deadline::at(t0.plus_secs(1)));
+        let Ok(Step::Send(_)) = f.next(t0) else {
+            panic!("expected submit")
+        };
+        f.receive(order_body("PENDING_AUTH"), t0).unwrap();
+        assert!(f.waiting_on_person());
+        assert_eq!(f.order().map(OrderRef::as_str), Some(ORD));
+        let Ok(Step::Wait(at)) = f.next(t0) else {
+            panic!("expected wait")
+        };
+        assert_eq!(at, t0.plus_millis(100));
+        let Ok(Step::Send(_)) = f.next(at) else {
+            panic!("expected poll")
+        };
+        f.receive(HttpResponse::new(200, "\"PENDING_AUTH\""), at)
+            .unwrap();
+        let err = f.next(t0.plus_secs(1)).unwrap_err();
+        assert_eq!(err.kind(), "timeout");
+        assert!(err.to_string().contains("PENDING_AUTH"), "{err}");
+    }
+
+    #[test]
+    fn terminal_failures_are_provider_errors() {
+        for status in ["FAILED", "REJECTED", "REVOKED"] {
+            let t0 = Timestamp::from_secs(1_000);
+            let mut host = ScriptedHost::new(
+                t0,
+                vec![
+                    order_body("NEW"),
+                    HttpResponse::new(200, format!("\"{status}\"")),
+                ],
+            );
+            let err = drive(&mut flow(Deadline::NONE), &mut host).unwrap_err();
+            assert_eq!(err.kind(), "provider");
+            assert_eq!(err.code(), Some(status));
+        }
+    }
+
+    #[test]
+    fn a_refused_jwt_is_renewed_once() {
+        let t0 = Timestamp::from_secs(1_000);
+        let mut host = ScriptedHost::new(
+            t0,
+            vec![
+                order_body("ISSUED"),
+                HttpResponse::new(
+                    401,
+                    r#"{"uuid":"u","errorCode":"009.250.0228","errorMessages":["JWT expired"]}"#,
+                ),
+                chain_body(),
+            ],
+        );
+        let issued = drive(&mut flow(Deadline::NONE), &mut host).unwrap();
+        assert_eq!(issued.chain.certificates.len(), 3);
+        assert_eq!(host.sent.len(), 3);
+        // A second 401 in a row is the caller's problem.
+        let mut host = ScriptedHost::new(
+            t0,
+            vec![
+                order_body("ISSUED"),
+                HttpResponse::new(401, ""),
+                HttpResponse::new(401, ""),
+            ],
+        );
+        let err = drive(&mut flow(Deadline::NONE), &mut host).unwrap_err();
+        assert_eq!(err.kind(), "auth");
+    }
+
+    #[test]
+    fn user_secret_sessions_fetch_the_jwt_first() {
+        let t0 = Timestamp::from_secs(1_000);
+        let session = Session::with_user_secret(
+            SwissSignConfig::production(),
+            "service.account",
+            Secret::new("n1dNUaDMoOJSG4Ak"),
+        )
+        .unwrap();
+        let jwt = crate::crypto::jwt::encode_hs256(
+            &crate::swisssign::JwtClaims::for_account("service.account", t0),
+            b"k",
+        )
+        .unwrap();
+        let mut host = ScriptedHost::new(
+            t0,
+            vec![
+                HttpResponse::new(200, jwt.expose()),
+                order_body("ISSUED"),
+                chain_body(),
+            ],
+        );
+        let mut f = IssueFlow::new(
+            session,
+            ProductRef::new(PMA).unwrap(),
+            CSR.as_bytes(),
+            Deadline::NONE,
+        )
+        .unwrap();
+        drive(&mut f, &mut host).unwrap();
+        assert_eq!(
+            host.sent[0].url,
+            "https://api.ra.swisssign.ch/v2/jwt/service.account"
+        );
+        assert_eq!(
+            host.sent[1].headers.get("authorization"),
+            Some(format!("Bearer {}", jwt.expose()).as_str())
+        );
+    }
+
+    #[test]
+    fn malformed_answers_are_typed_errors() {
+        let t0 = Timestamp::from_secs(1_000);
+        for bad in [
+            HttpResponse::new(200, ""),
+            HttpResponse::new(200, "{\"uuid\":\"nope\",\"status\":\"NEW\"}"),
+            HttpResponse::new(200, "{\"uuid\":"),
+            HttpResponse::new(200, vec![0xff, 0xfe]),
+            HttpResponse::new(502, "<html>Bad gateway</html>"),
+        ] {
+            let mut host = ScriptedHost::new(t0, vec![bad]);
+            let err = drive(&mut flow(Deadline::NONE), &mut host).unwrap_err();
+            assert!(matches!(err.kind(), "protocol" | "http_status"), "{err}");
+        }
+        let mut host = ScriptedHost::new(
+            t0,
+            vec![
+                order_body("ISSUED"),
+                HttpResponse::new(200, "[\"bm90IGEgY2VydA==\"]"),
+            ],
+        );
+        let err = drive(&mut flow(Deadline::NONE), &mut host).unwrap_err();
+        assert_eq!(err.kind(), "protocol");
+        let mut f = flow(Deadline::NONE);
+        assert!(f.receive(HttpResponse::new(200, ""), t0).is_err());
+        assert!(IssueFlow::new(
+            Session::with_token(SwissSignConfig::production(), Secret::new("t")).unwrap(),
+            ProductRef::new(PMA).unwrap(),
+            b"not a csr",
+            Deadline::NONE
+        )
+        .is_err());
+    }
+}
