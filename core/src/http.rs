@@ -363,7 +363,7 @@ pub(crate) fn base_url(field: &'static str, value: &str) -> Result<String, Error
             "URL scheme must be http or https",
         ));
     }
-    if parsed.host_str().map_or(true, str::is_empty) {
+    if parsed.host_str().is_none_or(str::is_empty) {
         return Err(Error::invalid_input(field, "URL has no host"));
     }
     if parsed.query().is_some() || parsed.fragment().is_some() {

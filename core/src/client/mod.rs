@@ -11,10 +11,12 @@ mod acme;
 mod clock;
 mod driver;
 mod redtrust;
+mod swisssign;
 mod transport;
 
 pub use acme::{AcmeClient, IdenTrustClient};
 pub use clock::{Clock, SystemClock};
 pub use driver::{CancelToken, ChallengeSolver, Driver, RetryPolicy};
 pub use redtrust::RedtrustClient;
+pub use swisssign::SwissSignClient;
 pub use transport::{ReqwestTransport, Transport, TransportConfig};
