@@ -7,8 +7,8 @@ use super::driver::Driver;
 use crate::acme::directory::GetDirectory;
 use crate::acme::flow::AccountOptions;
 use crate::acme::{
-    Account, AccountKey, Authorization, CertificateChain, Directory, EabKey, Identifier,
-    IssueFlow, IssueOptions, Issued, Order, RenewalInfo, Session,
+    Account, AccountKey, Authorization, CertificateChain, Directory, EabKey, Identifier, IssueFlow,
+    IssueOptions, Issued, Order, RenewalInfo, Session,
 };
 use crate::error::Error;
 use crate::identrust::reseller::{CreateAccount, ResellerAccount};
@@ -105,7 +105,10 @@ impl AcmeClient {
 
     /// The account URL, once known.
     pub fn account_url(&self) -> Option<String> {
-        self.template.lock().ok().and_then(|t| t.account_url.clone())
+        self.template
+            .lock()
+            .ok()
+            .and_then(|t| t.account_url.clone())
     }
 
     /// The account key in use (after a key change, the new one).
@@ -205,10 +208,12 @@ impl AcmeClient {
     /// Renews `certificate`: a new order for `options` that names the old
     /// certificate in `replaces` (RFC 9773 section 5) when the server offers
     /// ARI. The flow drops `replaces` once if the server refuses it.
-    pub async fn renew(&self, certificate: &[u8], mut options: IssueOptions) -> Result<Issued, Error> {
-        let ari = self
-            .directory()
-            .is_some_and(|d| d.renewal_info.is_some());
+    pub async fn renew(
+        &self,
+        certificate: &[u8],
+        mut options: IssueOptions,
+    ) -> Result<Issued, Error> {
+        let ari = self.directory().is_some_and(|d| d.renewal_info.is_some());
         if ari && options.replaces.is_none() {
             options.replaces = Some(crate::acme::cert_id(certificate)?);
         }
@@ -267,7 +272,10 @@ impl AcmeClient {
             if let Ok(mut t) = self.template.lock() {
                 t.key = new_key;
                 t.generation = t.generation.wrapping_add(1);
-                t.account_url = session.account_url().map(str::to_string).or(t.account_url.take());
+                t.account_url = session
+                    .account_url()
+                    .map(str::to_string)
+                    .or(t.account_url.take());
             }
             if let Ok(mut idle) = self.idle.lock() {
                 idle.clear();

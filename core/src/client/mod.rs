@@ -20,3 +20,18 @@ pub use driver::{CancelToken, ChallengeSolver, Driver, RetryPolicy};
 pub use redtrust::RedtrustClient;
 pub use swisssign::SwissSignClient;
 pub use transport::{ReqwestTransport, Transport, TransportConfig};
+
+use crate::acme::AccountKey;
+use crate::crypto::keys::{KeyKind, PrivateKey};
+use crate::error::Error;
+
+/// A new certificate key from the operating system's random source. (The
+/// sans-IO core takes randomness as a parameter; this layer supplies it.)
+pub fn generate_key(kind: KeyKind) -> Result<PrivateKey, Error> {
+    PrivateKey::generate(kind, &mut rand_core::OsRng)
+}
+
+/// A new ES256 ACME account key from the operating system's random source.
+pub fn generate_account_key() -> AccountKey {
+    AccountKey::generate_es256(&mut rand_core::OsRng)
+}

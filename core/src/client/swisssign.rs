@@ -97,8 +97,11 @@ impl SwissSignClient {
 
     /// `/v2/clients?search=`: clients and their products.
     pub async fn clients(&self, search: Option<&str>) -> Result<Vec<Client>, Error> {
-        self.call(|s| SearchClients { search }.request(s), SearchClients::parse)
-            .await
+        self.call(
+            |s| SearchClients { search }.request(s),
+            SearchClients::parse,
+        )
+        .await
     }
 
     /// `/v2/client/{cli}`.
@@ -158,19 +161,26 @@ impl SwissSignClient {
 
     /// `/v2/issue`: submits a JSON issue request.
     pub async fn submit(&self, request: &IssueRequest) -> Result<CertificateOrder, Error> {
-        self.call(|s| Issue { request }.request(s), Issue::parse).await
+        self.call(|s| Issue { request }.request(s), Issue::parse)
+            .await
     }
 
     /// `/v2/validate`: checks an issue request without ordering.
     pub async fn validate(&self, request: &IssueRequest) -> Result<(), Error> {
-        self.call(|s| ValidateIssue { request }.request(s), ValidateIssue::parse)
-            .await
+        self.call(
+            |s| ValidateIssue { request }.request(s),
+            ValidateIssue::parse,
+        )
+        .await
     }
 
     /// `/v2/order/{ord}/status`.
     pub async fn order_status(&self, order: &OrderRef) -> Result<OrderStatus, Error> {
-        self.call(|s| GetOrderStatus { order }.request(s), GetOrderStatus::parse)
-            .await
+        self.call(
+            |s| GetOrderStatus { order }.request(s),
+            GetOrderStatus::parse,
+        )
+        .await
     }
 
     /// `/v2/order/{ord}`.
@@ -193,9 +203,10 @@ impl SwissSignClient {
 
     /// `/v2/revoke`.
     pub async fn revoke(&self, certificates: &[RevocationRequest]) -> Result<(), Error> {
-        self.call(|s| Revoke { certificates }.request(s), |r| {
-            Revoke::parse(r).map(|_| ())
-        })
+        self.call(
+            |s| Revoke { certificates }.request(s),
+            |r| Revoke::parse(r).map(|_| ()),
+        )
         .await
     }
 
@@ -242,9 +253,10 @@ impl SwissSignClient {
         reason: RevocationReason,
     ) -> Result<(), Error> {
         let order = self.order(order).await?;
-        let certificate = order.certificate.as_ref().ok_or_else(|| {
-            Error::invalid_input("order", "the order has no issued certificate")
-        })?;
+        let certificate = order
+            .certificate
+            .as_ref()
+            .ok_or_else(|| Error::invalid_input("order", "the order has no issued certificate"))?;
         let request = RevocationRequest::for_order_certificate(certificate, reason)?;
         self.revoke(&[request]).await
     }

@@ -87,11 +87,11 @@ pub struct DnsTxtRecord {
 pub struct PrevalidatedDomain {
     /// The `cld-` reference.
     pub uuid: DomainRef,
-    /// The domain in punycode.
-    #[serde(default)]
+    /// The domain in punycode (`punycodeName` on some servers).
+    #[serde(default, alias = "punycodeName")]
     pub domain: Option<String>,
-    /// The domain in Unicode.
-    #[serde(default)]
+    /// The domain in Unicode (`name` on some servers).
+    #[serde(default, alias = "name")]
     pub domain_unicode: Option<String>,
     /// Whether validated.
     #[serde(default)]
@@ -105,8 +105,9 @@ pub struct PrevalidatedDomain {
     /// Validation method, e.g. `DNS_TXT`.
     #[serde(default)]
     pub validation_method: Option<String>,
-    /// The token (`randomValue`), when one is outstanding.
-    #[serde(default)]
+    /// The token (`randomValue`, or `token` on some servers), when one is
+    /// outstanding.
+    #[serde(default, alias = "token")]
     pub random_value: Option<String>,
     /// When the token was made, as sent.
     #[serde(default)]
@@ -171,6 +172,15 @@ impl PrevalidatedDomain {
 
     fn with_record(mut self) -> Self {
         self.txt_record = self.compute_txt_record();
+        // Servers that report only a status (no `validated` flag) still
+        // mean the same thing by VALIDATED.
+        if self
+            .status
+            .as_ref()
+            .is_some_and(|s| matches!(s.as_str(), "VALID" | "VALIDATED"))
+        {
+            self.validated = true;
+        }
         self
     }
 }

@@ -154,7 +154,7 @@ pub struct OrderCertificate {
 /// A certificate order (public reference, `CertificateOrder`): what
 /// `/v2/issue/csr/{pma}`, `/v2/issue` and `/v2/order/{ord}` answer.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all(deserialize = "camelCase"))]
+#[serde(from = "OrderWire")]
 pub struct CertificateOrder {
     /// The `ord-` reference.
     pub uuid: OrderRef,
@@ -181,6 +181,71 @@ pub struct CertificateOrder {
     /// Who created the order.
     #[serde(default)]
     pub issued_by: Option<String>,
+}
+
+/// The order as it arrives. Servers differ: the public reference nests the
+/// issued certificate in `certificate {serial, issuer, ...}`, others put
+/// `serialNumber`, `issuerName`, `validFrom` and `validTo` on the order
+/// itself. Both become [`CertificateOrder::certificate`].
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct OrderWire {
+    uuid: OrderRef,
+    status: OrderStatus,
+    #[serde(default)]
+    created_on: Option<String>,
+    #[serde(default)]
+    client_reference: Option<ClientRef>,
+    #[serde(default)]
+    product_reference: Option<ProductRef>,
+    #[serde(default)]
+    certificate: Option<OrderCertificate>,
+    #[serde(default)]
+    certificate_chain: Option<Vec<Option<String>>>,
+    #[serde(default)]
+    tags: Option<Vec<String>>,
+    #[serde(default)]
+    issued_by: Option<String>,
+    #[serde(default)]
+    serial_number: Option<String>,
+    #[serde(default)]
+    issuer_name: Option<String>,
+    #[serde(default)]
+    subject_name: Option<String>,
+    #[serde(default)]
+    valid_from: Option<String>,
+    #[serde(default)]
+    valid_to: Option<String>,
+}
+
+impl From<OrderWire> for CertificateOrder {
+    fn from(w: OrderWire) -> Self {
+        let flat = w.serial_number.is_some() || w.issuer_name.is_some();
+        let certificate = match (w.certificate, flat) {
+            (Some(c), _) => Some(c),
+            (None, true) => Some(OrderCertificate {
+                subject: w.subject_name,
+                issuer: w.issuer_name,
+                serial: w.serial_number,
+                start_validity: w.valid_from,
+                end_validity: w.valid_to,
+                certificate: None,
+                revocation_status: None,
+            }),
+            (None, false) => None,
+        };
+        CertificateOrder {
+            uuid: w.uuid,
+            status: w.status,
+            created_on: w.created_on,
+            client_reference: w.client_reference,
+            product_reference: w.product_reference,
+            certificate,
+            certificate_chain: w.certificate_chain,
+            tags: w.tags,
+            issued_by: w.issued_by,
+        }
+    }
 }
 
 impl CertificateOrder {

@@ -194,7 +194,8 @@ impl Pebble {
                     )));
                 }
             }
-            let up = |a: &SocketAddr| TcpStream::connect_timeout(a, Duration::from_millis(200)).is_ok();
+            let up =
+                |a: &SocketAddr| TcpStream::connect_timeout(a, Duration::from_millis(200)).is_ok();
             if up(&self.listen) && up(&self.management) {
                 return Ok(());
             }
