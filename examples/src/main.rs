@@ -5,8 +5,12 @@
 //! invalid input. Secrets can come from `CERTBRIDGE_*` environment variables
 //! so they never appear in a process list.
 
+mod acme;
 mod common;
+mod demo;
 mod redtrust;
+mod sim;
+mod swisssign;
 
 use clap::{Parser, Subcommand};
 
@@ -28,6 +32,31 @@ enum Command {
     /// Redtrust RA API: server-side keys, csr/create + csr/finalize.
     #[command(subcommand)]
     Redtrust(redtrust::Cmd),
+    /// SwissSign RA API v2: JWT, clients, domain pre-validation, orders, revocation.
+    #[command(subcommand)]
+    Swisssign(swisssign::Cmd),
+    /// IdenTrust reseller API: customer accounts with EAB credentials.
+    #[command(subcommand)]
+    Identrust(acme::IdenTrustCmd),
+    /// ACME (RFC 8555) with EAB: issue, renew, revoke.
+    #[command(subcommand)]
+    Acme(acme::Cmd),
+    /// Run the provider simulator in the foreground.
+    Sim {
+        /// Port (0 picks a free one).
+        #[arg(long, default_value_t = 8082)]
+        port: u16,
+        /// Simulator configuration (JSON).
+        #[arg(long)]
+        config: Option<std::path::PathBuf>,
+    },
+    /// Issue, renew and revoke at all three providers against the embedded
+    /// simulator and a local Pebble.
+    Demo {
+        /// Leave out the ACME part even when Pebble is installed.
+        #[arg(long)]
+        no_pebble: bool,
+    },
 }
 
 fn main() {
@@ -52,6 +81,11 @@ fn main() {
     let result: Result<Output, Failure> = runtime.block_on(async {
         match cli.command {
             Command::Redtrust(cmd) => redtrust::run(cmd).await,
+            Command::Swisssign(cmd) => swisssign::run(cmd).await,
+            Command::Identrust(cmd) => acme::identrust(cmd).await,
+            Command::Acme(cmd) => acme::run(cmd).await,
+            Command::Sim { port, config } => sim::run(port, config),
+            Command::Demo { no_pebble } => demo::run(no_pebble).await,
         }
     });
     std::process::exit(common::finish(result));

@@ -1,0 +1,347 @@
+//! `certbridge swisssign ...`
+
+use std::path::PathBuf;
+
+use certbridge::client::{generate_key, SwissSignClient};
+use certbridge::crypto::csr::CsrBuilder;
+use certbridge::crypto::keys::KeyKind;
+use certbridge::swisssign::domain::DomainAction;
+use certbridge::swisssign::revoke::{RevocationReason, RevocationRequest};
+use certbridge::swisssign::{
+    auth::local_jwt, ClientRef, DomainRef, OrderRef, ProductRef, Session, SwissSignConfig,
+};
+use certbridge::{Deadline, Secret, Timestamp};
+use clap::{Args, Subcommand};
+use serde_json::json;
+
+use crate::common::{progress, write_file, Failure, NetOpts, Output};
+
+#[derive(Subcommand, Debug)]
+pub enum Cmd {
+    /// Sign a session JWT locally with the API key (no network).
+    Jwt {
+        /// Service account.
+        #[arg(long, env = "CERTBRIDGE_SWISSSIGN_ACCOUNT")]
+        account: String,
+        /// API key.
+        #[arg(long, env = "CERTBRIDGE_SWISSSIGN_API_KEY", hide_env_values = true)]
+        api_key: String,
+        /// Unix time to sign at (default: now).
+        #[arg(long)]
+        now: Option<u64>,
+    },
+    /// List clients and their products (`pma-` references).
+    Clients {
+        #[command(flatten)]
+        conn: Conn,
+        /// Search term (`*` wildcard).
+        #[arg(long)]
+        search: Option<String>,
+    },
+    /// Pre-validate domains: register, print the TXT records, validate.
+    #[command(subcommand)]
+    Domain(DomainCmd),
+    /// Issue a certificate: local key + CSR, order, poll, chain.
+    Issue(IssueArgs),
+    /// Status of an order.
+    Status {
+        #[command(flatten)]
+        conn: Conn,
+        /// `ord-` reference.
+        #[arg(long)]
+        order: String,
+    },
+    /// Revoke by serial and issuer, or by order.
+    Revoke(RevokeArgs),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum DomainCmd {
+    /// Register names (Unicode allowed) and print the TXT record for each.
+    Register {
+        #[command(flatten)]
+        conn: Conn,
+        /// `cli-` reference.
+        #[arg(long)]
+        client: String,
+        /// Names to register.
+        #[arg(required = true)]
+        names: Vec<String>,
+    },
+    /// List the client's domains.
+    List {
+        #[command(flatten)]
+        conn: Conn,
+        /// `cli-` reference.
+        #[arg(long)]
+        client: String,
+    },
+    /// Check a domain's TXT record now.
+    Validate {
+        #[command(flatten)]
+        conn: Conn,
+        /// `cld-` reference.
+        #[arg(long)]
+        domain: String,
+    },
+}
+
+#[derive(Args, Debug)]
+pub struct Conn {
+    /// RA API base URL (default: production).
+    #[arg(long, env = "CERTBRIDGE_SWISSSIGN_SERVER", default_value = certbridge::swisssign::PRODUCTION_URL)]
+    server: String,
+    /// Service account.
+    #[arg(long, env = "CERTBRIDGE_SWISSSIGN_ACCOUNT")]
+    account: String,
+    /// API key (signs the JWT locally).
+    #[arg(long, env = "CERTBRIDGE_SWISSSIGN_API_KEY", hide_env_values = true)]
+    api_key: String,
+    /// Fetch the JWT from /v2/jwt/{account} instead of signing it locally.
+    #[arg(long)]
+    server_jwt: bool,
+    #[command(flatten)]
+    net: NetOpts,
+}
+
+impl Conn {
+    fn client(&self) -> Result<SwissSignClient, Failure> {
+        let config = SwissSignConfig::new(&self.server)?;
+        let secret = Secret::new(self.api_key.as_str());
+        let session = if self.server_jwt {
+            Session::with_user_secret(config, &self.account, secret)?
+        } else {
+            Session::with_api_key(config, &self.account, secret)?
+        };
+        Ok(SwissSignClient::new(session, self.net.driver()?))
+    }
+}
+
+#[derive(Args, Debug)]
+pub struct IssueArgs {
+    #[command(flatten)]
+    conn: Conn,
+    /// Product (`pma-` reference).
+    #[arg(long)]
+    product: String,
+    /// DNS name (repeatable); the first is also the CN.
+    #[arg(long = "domain", required = true)]
+    domains: Vec<String>,
+    /// Key kind.
+    #[arg(long, default_value = "ec-p256", value_parser = ["ec-p256", "ec-p384", "rsa-2048", "rsa-3072", "rsa-4096"])]
+    key: String,
+    /// Give up after this many seconds (default: wait as long as it takes).
+    #[arg(long)]
+    wait: Option<u64>,
+    /// Directory for key.pem, cert.pem and chain.pem.
+    #[arg(long)]
+    out: PathBuf,
+}
+
+#[derive(Args, Debug)]
+pub struct RevokeArgs {
+    #[command(flatten)]
+    conn: Conn,
+    /// Serial number, hex.
+    #[arg(long, requires = "issuer", conflicts_with = "order")]
+    serial: Option<String>,
+    /// Issuer DN as the server writes it.
+    #[arg(long)]
+    issuer: Option<String>,
+    /// Revoke the certificate of this order instead.
+    #[arg(long)]
+    order: Option<String>,
+    /// unused, key-compromise, affiliation-changed, superseded, cessation-of-operation
+    #[arg(long, default_value = "superseded")]
+    reason: String,
+}
+
+pub fn key_kind(name: &str) -> Result<KeyKind, Failure> {
+    KeyKind::ALL
+        .into_iter()
+        .find(|k| k.as_str() == name)
+        .ok_or_else(|| Failure::Usage(format!("unknown key kind {name}")))
+}
+
+fn reason(name: &str) -> Result<RevocationReason, Failure> {
+    Ok(match name.to_ascii_lowercase().replace('_', "-").as_str() {
+        "unused" | "unspecified" => RevocationReason::Unused,
+        "key-compromise" | "keycompromise" => RevocationReason::KeyCompromise,
+        "affiliation-changed" | "affiliationchanged" => RevocationReason::AffiliationChanged,
+        "superseded" => RevocationReason::Superseded,
+        "cessation-of-operation" | "cessationofoperation" => RevocationReason::CessationOfOperation,
+        other => return Err(Failure::Usage(format!("unknown revocation reason {other}"))),
+    })
+}
+
+pub async fn run(cmd: Cmd) -> Result<Output, Failure> {
+    match cmd {
+        Cmd::Jwt {
+            account,
+            api_key,
+            now,
+        } => {
+            let now = match now {
+                Some(t) => Timestamp::from_secs(t),
+                None => certbridge::client::Clock::now(&certbridge::client::SystemClock),
+            };
+            let jwt = local_jwt(&account, &Secret::new(api_key), now)?;
+            let token = jwt.expose().to_string();
+            Ok(Output {
+                summary: token.clone(),
+                json: json!({"jwt": token}),
+                as_json: false,
+            })
+        }
+        Cmd::Clients { conn, search } => {
+            let clients = conn.client()?.clients(search.as_deref()).await?;
+            let summary = clients
+                .iter()
+                .flat_map(|c| {
+                    c.products
+                        .iter()
+                        .map(move |p| format!("{} {}", c.uuid, p.uuid))
+                })
+                .collect::<Vec<_>>()
+                .join("\n");
+            Ok(Output {
+                summary,
+                json: serde_json::to_value(&clients).unwrap_or_default(),
+                as_json: conn.net.json,
+            })
+        }
+        Cmd::Domain(DomainCmd::Register {
+            conn,
+            client,
+            names,
+        }) => {
+            let client_ref: ClientRef = client.parse()?;
+            let domains = conn.client()?.register_domains(&client_ref, &names).await?;
+            let summary = domains
+                .iter()
+                .map(|d| match &d.txt_record {
+                    Some(r) => format!("{} TXT {} \"{}\"", d.uuid, r.name, r.value),
+                    None => format!("{} (no token)", d.uuid),
+                })
+                .collect::<Vec<_>>()
+                .join("\n");
+            Ok(Output {
+                summary,
+                json: serde_json::to_value(&domains).unwrap_or_default(),
+                as_json: conn.net.json,
+            })
+        }
+        Cmd::Domain(DomainCmd::List { conn, client }) => {
+            let client_ref: ClientRef = client.parse()?;
+            let domains = conn.client()?.domains(&client_ref).await?;
+            let summary = domains
+                .iter()
+                .map(|d| {
+                    format!(
+                        "{} {} validated={}",
+                        d.uuid,
+                        d.domain.as_deref().unwrap_or("?"),
+                        d.validated
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join("\n");
+            Ok(Output {
+                summary,
+                json: serde_json::to_value(&domains).unwrap_or_default(),
+                as_json: conn.net.json,
+            })
+        }
+        Cmd::Domain(DomainCmd::Validate { conn, domain }) => {
+            let domain_ref: DomainRef = domain.parse()?;
+            let d = conn
+                .client()?
+                .domain(&domain_ref, DomainAction::Validate)
+                .await?;
+            Ok(Output {
+                summary: format!("{} validated={}", d.uuid, d.validated),
+                json: serde_json::to_value(&d).unwrap_or_default(),
+                as_json: conn.net.json,
+            })
+        }
+        Cmd::Issue(a) => issue(a).await,
+        Cmd::Status { conn, order } => {
+            let order_ref: OrderRef = order.parse()?;
+            let status = conn.client()?.order_status(&order_ref).await?;
+            Ok(Output {
+                summary: status.as_str().to_string(),
+                json: json!({"order": order_ref.to_string(), "status": status.as_str()}),
+                as_json: conn.net.json,
+            })
+        }
+        Cmd::Revoke(a) => {
+            let client = a.conn.client()?;
+            let why = reason(&a.reason)?;
+            match (&a.order, &a.serial, &a.issuer) {
+                (Some(order), _, _) => client.revoke_order(&order.parse()?, why).await?,
+                (None, Some(serial), Some(issuer)) => {
+                    let request = RevocationRequest {
+                        serial_number: serial.clone(),
+                        issuer_name: issuer.clone(),
+                        reason: why,
+                        requestor: None,
+                    };
+                    client.revoke(&[request]).await?
+                }
+                _ => {
+                    return Err(Failure::Usage(
+                        "give --order, or --serial with --issuer".into(),
+                    ))
+                }
+            }
+            Ok(Output {
+                summary: "revoked".into(),
+                json: json!({"revoked": true}),
+                as_json: a.conn.net.json,
+            })
+        }
+    }
+}
+
+async fn issue(a: IssueArgs) -> Result<Output, Failure> {
+    let product: ProductRef = a.product.parse()?;
+    let client = a.conn.client()?;
+    let key = generate_key(key_kind(&a.key)?)?;
+    // The key is on disk before anything is sent: nothing can lose it.
+    let key_path = write_file(&a.out, "key.pem", key.to_pkcs8_pem()?.expose(), true)?;
+    let mut builder = CsrBuilder::new().subject("cn", a.domains[0].as_str());
+    for d in &a.domains {
+        builder = builder.dns_name(d.as_str());
+    }
+    let csr = builder.build(&key)?;
+    let deadline = match a.wait {
+        Some(secs) => Deadline::at(
+            certbridge::client::Clock::now(&certbridge::client::SystemClock).plus_secs(secs),
+        ),
+        None => Deadline::NONE,
+    };
+    progress(format!(
+        "ordering {} from {}",
+        a.domains.join(", "),
+        product
+    ));
+    let issued = client.issue(&product, csr.der(), deadline).await?;
+    let cert = write_file(&a.out, "cert.pem", &issued.certificate.pem, false)?;
+    let chain = write_file(&a.out, "chain.pem", &issued.pem_chain, false)?;
+    Ok(Output {
+        summary: format!(
+            "issued: order {} serial {} until {} -> {}",
+            issued.order,
+            issued.certificate.serial_hex,
+            issued.certificate.not_after.to_rfc3339(),
+            cert.display()
+        ),
+        json: json!({
+            "order": issued.order.to_string(),
+            "serial": issued.certificate.serial_hex,
+            "not_after": issued.certificate.not_after.to_rfc3339(),
+            "certificate": cert, "chain": chain, "key": key_path,
+        }),
+        as_json: a.conn.net.json,
+    })
+}
