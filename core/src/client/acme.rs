@@ -233,8 +233,11 @@ impl AcmeClient {
         certificate_key: AccountKey,
         reason: Option<u8>,
     ) -> Result<(), Error> {
-        self.call(|s| s.revoke_with_certificate_key(certificate, certificate_key, reason))
-            .await
+        // Signed with the certificate's key (`jwk`): no account is needed.
+        self.call_without_account(|s| {
+            s.revoke_with_certificate_key(certificate, certificate_key, reason)
+        })
+        .await
     }
 
     /// Fetches an order.
@@ -264,6 +267,7 @@ impl AcmeClient {
 
     /// Rolls the account over to `new_key`; later operations sign with it.
     pub async fn change_key(&self, new_key: AccountKey) -> Result<(), Error> {
+        self.ensure_account().await?;
         let (generation, session) = self.checkout()?;
         let mut flow = session.change_key(new_key.clone());
         let result = self.driver.run(&mut flow).await;
@@ -288,6 +292,7 @@ impl AcmeClient {
 
     /// Deactivates the account; it cannot be used afterwards.
     pub async fn deactivate(&self) -> Result<Account, Error> {
+        self.ensure_account().await?;
         let (generation, session) = self.checkout()?;
         let mut flow = session.deactivate_account();
         let result = self.driver.run(&mut flow).await;
@@ -295,7 +300,26 @@ impl AcmeClient {
         result
     }
 
+    /// Calls signed with the account's `kid` need its URL: a client resumed
+    /// from a key file learns it first (newAccount answers a known key with
+    /// its account, RFC 8555 section 7.3.1).
+    async fn ensure_account(&self) -> Result<(), Error> {
+        if self.account_url().is_none() {
+            self.account().await?;
+        }
+        Ok(())
+    }
+
     async fn call<T, F>(&self, make: F) -> Result<T, Error>
+    where
+        F: FnOnce(Session) -> crate::acme::CallFlow<T>,
+        T: Send,
+    {
+        self.ensure_account().await?;
+        self.call_without_account(make).await
+    }
+
+    async fn call_without_account<T, F>(&self, make: F) -> Result<T, Error>
     where
         F: FnOnce(Session) -> crate::acme::CallFlow<T>,
         T: Send,
