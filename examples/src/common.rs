@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use certbridge::client::{Driver, ReqwestTransport, SystemClock, TransportConfig};
+use certbridge::client::{Driver, Progress, ReqwestTransport, SystemClock, TransportConfig};
 use certbridge::Error;
 use clap::Args;
 use serde_json::Value;
@@ -33,7 +33,23 @@ impl NetOpts {
             config.extra_roots_pem.push(read_text(path, "ca-cert")?);
         }
         let transport = ReqwestTransport::new(&config)?;
-        Ok(Driver::new(Arc::new(transport), Arc::new(SystemClock)))
+        Ok(
+            Driver::new(Arc::new(transport), Arc::new(SystemClock)).with_progress(Arc::new(
+                |event| match event {
+                    Progress::Waiting { millis } => progress(format!(
+                        "waiting {:.1} s before polling again",
+                        millis as f64 / 1000.0
+                    )),
+                    Progress::Solving { count } => {
+                        progress(format!("publishing {count} challenge(s)"))
+                    }
+                    Progress::Retrying { attempt } => {
+                        progress(format!("retry {attempt} after a transient failure"))
+                    }
+                    _ => {}
+                },
+            )),
+        )
     }
 }
 

@@ -25,6 +25,31 @@ pub trait ChallengeSolver: Send + Sync {
     }
 }
 
+/// What a running flow is doing, for progress displays: the driver reports
+/// every wait, challenge publication and retry.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Progress {
+    /// Sleeping before the next poll (order status, authorization).
+    Waiting {
+        /// How long, in milliseconds.
+        millis: u64,
+    },
+    /// Publishing challenge proofs.
+    Solving {
+        /// How many.
+        count: usize,
+    },
+    /// Sending a request again after a transient failure.
+    Retrying {
+        /// Retry number, from 1.
+        attempt: u32,
+    },
+}
+
+/// Receives [`Progress`] events.
+pub type ProgressFn = Arc<dyn Fn(Progress) + Send + Sync>;
+
 /// Cancels a running flow from another task: the driver stops at its next
 /// step or sleep with `Error::Cancelled`.
 #[derive(Clone, Debug, Default)]
@@ -79,6 +104,7 @@ pub struct Driver {
     solver: Option<Arc<dyn ChallengeSolver>>,
     retry: RetryPolicy,
     cancel: CancelToken,
+    progress: Option<ProgressFn>,
 }
 
 impl std::fmt::Debug for Driver {
@@ -99,6 +125,19 @@ impl Driver {
             solver: None,
             retry: RetryPolicy::default(),
             cancel: CancelToken::new(),
+            progress: None,
+        }
+    }
+
+    /// Reports waits, challenge publications and retries to `progress`.
+    pub fn with_progress(mut self, progress: ProgressFn) -> Self {
+        self.progress = Some(progress);
+        self
+    }
+
+    fn report(&self, event: Progress) {
+        if let Some(p) = &self.progress {
+            p(event);
         }
     }
 
@@ -158,6 +197,7 @@ impl Driver {
                     let at = self.retry.backoff.next_poll(now, attempt, server_says);
                     attempt += 1;
                     tracing::info!(attempt, "retrying after a transient failure");
+                    self.report(Progress::Retrying { attempt });
                     self.sleep_until(at).await?;
                 }
                 _ => return result,
@@ -188,7 +228,11 @@ impl Driver {
                     flow.receive(response, self.now())?;
                 }
                 Step::Wait(until) => {
-                    tracing::debug!(wait_ms = until.millis_since(self.now()), "waiting");
+                    let millis = until.millis_since(self.now());
+                    tracing::debug!(wait_ms = millis, "waiting");
+                    if millis > 0 {
+                        self.report(Progress::Waiting { millis });
+                    }
                     self.sleep_until(until).await?;
                 }
                 Step::Solve(tasks) => {
@@ -199,6 +243,7 @@ impl Driver {
                         )
                     })?;
                     tracing::info!(count = tasks.len(), "publishing challenges");
+                    self.report(Progress::Solving { count: tasks.len() });
                     published.extend(tasks.iter().cloned());
                     solver.publish(&tasks).await?;
                     flow.solved()?;

@@ -16,7 +16,7 @@ mod transport;
 
 pub use acme::{AcmeClient, IdenTrustClient};
 pub use clock::{Clock, SystemClock};
-pub use driver::{CancelToken, ChallengeSolver, Driver, RetryPolicy};
+pub use driver::{CancelToken, ChallengeSolver, Driver, Progress, ProgressFn, RetryPolicy};
 pub use redtrust::RedtrustClient;
 pub use swisssign::SwissSignClient;
 pub use transport::{ReqwestTransport, Transport, TransportConfig};
