@@ -377,19 +377,28 @@ fn identrust_account_then_acme_with_real_http01_and_dns01_validation() {
     let account_key = dir.path().join("account.pem");
     let acct = account_key.to_str().unwrap();
 
-    // http-01, validated for real by Pebble against the CLI's own server.
-    let out1 = dir.path().join("one");
-    let port = http_port.to_string();
-    let v = json(&run(
-        &[
+    // Every ACME call: the subcommand, the shared account options, then its own.
+    let acme = |sub: &str, rest: &[&str]| {
+        let mut args = vec![
             "acme",
-            "issue",
+            sub,
             "--ca-cert",
             ca,
             "--eab-kid",
             &kid,
             "--account-key",
             acct,
+        ];
+        args.extend_from_slice(rest);
+        run(&args, &env)
+    };
+
+    // http-01, validated for real by Pebble against the CLI's own server.
+    let out1 = dir.path().join("one");
+    let port = http_port.to_string();
+    let v = json(&acme(
+        "issue",
+        &[
             "--domain",
             "http.example",
             "--http-port",
@@ -398,7 +407,6 @@ fn identrust_account_then_acme_with_real_http01_and_dns01_validation() {
             out1.to_str().unwrap(),
             "--json",
         ],
-        &env,
     ));
     check_private(&out1.join("key.pem"));
     check_private(&account_key);
@@ -410,16 +418,9 @@ fn identrust_account_then_acme_with_real_http01_and_dns01_validation() {
         m = dns.management
     );
     let out2 = dir.path().join("two");
-    json(&run(
+    json(&acme(
+        "issue",
         &[
-            "acme",
-            "issue",
-            "--ca-cert",
-            ca,
-            "--eab-kid",
-            &kid,
-            "--account-key",
-            acct,
             "--domain",
             "dns.example",
             "--challenge",
@@ -430,22 +431,14 @@ fn identrust_account_then_acme_with_real_http01_and_dns01_validation() {
             out2.to_str().unwrap(),
             "--json",
         ],
-        &env,
     ));
 
     // Renew the first (new key), revoke the renewed one with its own key.
     let out3 = dir.path().join("three");
     let cert1 = out1.join("cert.pem");
-    json(&run(
+    json(&acme(
+        "renew",
         &[
-            "acme",
-            "renew",
-            "--ca-cert",
-            ca,
-            "--eab-kid",
-            &kid,
-            "--account-key",
-            acct,
             "--cert",
             cert1.to_str().unwrap(),
             "--domain",
@@ -456,42 +449,21 @@ fn identrust_account_then_acme_with_real_http01_and_dns01_validation() {
             out3.to_str().unwrap(),
             "--json",
         ],
-        &env,
     ));
-    let o = run(
+    let cert3 = out3.join("cert.pem");
+    let key3 = out3.join("key.pem");
+    let o = acme(
+        "revoke",
         &[
-            "acme",
-            "revoke",
-            "--ca-cert",
-            ca,
-            "--eab-kid",
-            &kid,
-            "--account-key",
-            acct,
             "--cert",
-            out3.join("cert.pem").to_str().unwrap(),
+            cert3.to_str().unwrap(),
             "--cert-key",
-            out3.join("key.pem").to_str().unwrap(),
+            key3.to_str().unwrap(),
         ],
-        &env,
     );
     assert!(o.status.success(), "{:?}", text(&o));
     // Revoking again is the server's alreadyRevoked, exit 1.
-    let o = run(
-        &[
-            "acme",
-            "revoke",
-            "--ca-cert",
-            ca,
-            "--eab-kid",
-            &kid,
-            "--account-key",
-            acct,
-            "--cert",
-            out3.join("cert.pem").to_str().unwrap(),
-        ],
-        &env,
-    );
+    let o = acme("revoke", &["--cert", cert3.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(1));
     assert!(text(&o).1.contains("alreadyRevoked"), "{:?}", text(&o));
     drop(pebble);
