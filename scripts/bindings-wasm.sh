@@ -38,9 +38,13 @@ apt_install() {
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
 
+# Debian's rustc-web ships no `rust-lld`: link with lld-22's wasm-ld directly.
+WASM_LD=/usr/lib/llvm-22/bin/wasm-ld
+
 wasm_cargo() {
   local cmd=$1; shift
   RUSTC_BOOTSTRAP=1 RUSTC=/usr/bin/rustc CARGO_TARGET_DIR=$TARGET_DIR \
+    CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_LINKER=$WASM_LD \
     /usr/bin/cargo "$cmd" --target wasm32-unknown-unknown -Zbuild-std=std,panic_abort "$@"
 }
 

@@ -51,12 +51,6 @@ pub(crate) fn opt_str_member(
         .ok_or_else(|| Error::invalid_input(field, format!("`{key}` must be a string")))
 }
 
-/// A required string argument.
-pub(crate) fn string_arg(v: &JsValue, field: &str) -> Result<String, Error> {
-    v.as_string()
-        .ok_or_else(|| Error::invalid_input(field, "must be a string"))
-}
-
 fn snake_to_camel(key: &str) -> String {
     let mut out = String::with_capacity(key.len());
     let mut upper = false;

@@ -12,7 +12,7 @@ use wasm_bindgen::prelude::*;
 
 use crate::convert::{
     certificate_bytes, csr_request, opt_str_member, redtrust_config, request_to_js,
-    response_from_js, session_from_js, session_to_js, str_member, string_arg, to_js,
+    response_from_js, session_from_js, session_to_js, str_member, to_js,
 };
 use crate::error::js;
 use crate::types::*;
@@ -70,10 +70,10 @@ pub fn login_request(
 #[wasm_bindgen(js_name = redtrustExchangeTempTokenRequest)]
 pub fn exchange_temp_token_request(
     config: &JsRedtrustConfig,
-    temporal_token: &JsValue,
+    temporal_token: &str,
 ) -> Result<JsHttpRequest, JsValue> {
     js((|| {
-        let token = Secret::new(string_arg(temporal_token, "temporal_token")?);
+        let token = Secret::new(temporal_token);
         ExchangeTempToken {
             temporal_token: &token,
         }
