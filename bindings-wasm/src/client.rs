@@ -26,6 +26,10 @@ pub struct JsRedtrustClient {
     inner: Rc<RedtrustClient>,
 }
 
+// The core's Driver shares its transport and clock through `Arc` (threads on
+// native targets); on wasm32 there is one JS thread and the JS values inside
+// are never `Send`, which is what this lint is about.
+#[allow(clippy::arc_with_non_send_sync)]
 fn transport(options: &JsValue) -> Result<Arc<dyn Transport>, Error> {
     let custom = get(options, "transport");
     if let Some(f) = custom.dyn_ref::<Function>() {
@@ -52,6 +56,7 @@ fn positive(options: &JsValue, key: &str, field: &str) -> Result<Option<u64>, Er
         .ok_or_else(|| Error::invalid_input(field, "must be a whole number >= 0"))
 }
 
+#[allow(clippy::arc_with_non_send_sync)]
 fn client(options: &JsValue) -> Result<RedtrustClient, Error> {
     let config = redtrust_config(options)?;
     let mut retry = RetryPolicy::default();

@@ -160,13 +160,12 @@ pub fn create_csr_request(
 #[wasm_bindgen(js_name = redtrustParseCreateCsr)]
 pub fn parse_create_csr(
     response: &JsHttpResponse,
-    sent: &JsOptCsrRequest,
+    sent: Option<JsCsrRequest>,
 ) -> Result<JsCreatedCsr, JsValue> {
     js((|| {
-        let sent = if sent.is_undefined() || sent.is_null() {
-            CsrRequest::new(Vec::new())
-        } else {
-            csr_request(sent)?
+        let sent = match sent.filter(|s| !s.is_undefined()) {
+            None => CsrRequest::new(Vec::new()),
+            Some(s) => csr_request(&s)?,
         };
         to_js(&CreateCsr::parse(&response_from_js(response)?, &sent)?)
     })())
@@ -197,14 +196,16 @@ pub fn finalize_request(
 #[wasm_bindgen(js_name = redtrustParseFinalize)]
 pub fn parse_finalize(
     response: &JsHttpResponse,
-    compat: &JsRedtrustCompat,
+    compat: Option<JsRedtrustCompat>,
 ) -> Result<JsFinalized, JsValue> {
     js((|| {
-        let compat: RedtrustCompat = match compat.as_string() {
+        let bad = || certbridge::Error::invalid_input("compat", "must be \"v4.42\" or \"v4.33\"");
+        let compat: RedtrustCompat = match compat.filter(|c| !c.is_undefined()) {
             None => RedtrustCompat::default(),
-            Some(c) => serde_json::from_value(Value::String(c)).map_err(|_| {
-                certbridge::Error::invalid_input("compat", "must be \"v4.42\" or \"v4.33\"")
-            })?,
+            Some(c) => {
+                let text = c.as_string().ok_or_else(bad)?;
+                serde_json::from_value(Value::String(text)).map_err(|_| bad())?
+            }
         };
         to_js(&FinalizeCsr::parse(&response_from_js(response)?, compat)?)
     })())

@@ -195,7 +195,7 @@ extern "C" {
     #[wasm_bindgen(typescript_type = "RedtrustConfig")]
     pub type JsRedtrustConfig;
     /// `RedtrustCompat`.
-    #[wasm_bindgen(typescript_type = "RedtrustCompat | undefined")]
+    #[wasm_bindgen(typescript_type = "RedtrustCompat")]
     pub type JsRedtrustCompat;
     /// `RedtrustLoginUrlOptions`.
     #[wasm_bindgen(typescript_type = "RedtrustLoginUrlOptions")]
@@ -206,9 +206,6 @@ extern "C" {
     /// `RedtrustCsrRequest`.
     #[wasm_bindgen(typescript_type = "RedtrustCsrRequest")]
     pub type JsCsrRequest;
-    /// `RedtrustCsrRequest | undefined`.
-    #[wasm_bindgen(typescript_type = "RedtrustCsrRequest | undefined")]
-    pub type JsOptCsrRequest;
     /// `RedtrustCreatedCsr`.
     #[wasm_bindgen(typescript_type = "RedtrustCreatedCsr")]
     pub type JsCreatedCsr;

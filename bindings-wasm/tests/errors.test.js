@@ -35,6 +35,8 @@ test('invalid_input names the field, for core checks and for JS conversion', asy
   assert.equal(e.field, 'hmac_key');
   e = await thrown(() => cb.redtrustCreateCsrRequest(CONFIG, SESSION, { dn: [{ attribute: 'cn', value: 'x' }], keyLength: 1024 }));
   assert.equal(e.field, 'key_length');
+  e = await thrown(() => cb.redtrustParseFinalize({ status: 200, body: '' }, 42));
+  assert.equal(e.field, 'compat');
   e = await thrown(() => cb.redtrustCreateCsrRequest(CONFIG, SESSION, { dn: [], bogus: 1 }));
   assert.equal(e.field, 'request');
   e = await thrown(() => cb.redtrustParseSession({ status: 'ok' }));

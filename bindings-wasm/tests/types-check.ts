@@ -2,8 +2,8 @@
 // package's declarations type every record and option, and misuse fails.
 import {
   RedtrustClient, isCertbridgeError, parseDn, redtrustCreateCsrRequest, redtrustLoginUrl,
-  redtrustParseFinalize, redtrustParseSession, thumbprintSha1,
-  type CertbridgeError, type HttpRequest, type RedtrustCsrRequest, type RedtrustIssued, type Session,
+  redtrustParseCreateCsr, redtrustParseFinalize, redtrustParseSession, thumbprintSha1,
+  type CertbridgeError, type HttpRequest, type RedtrustCreatedCsr, type RedtrustCsrRequest, type RedtrustIssued, type Session,
 } from 'certbridge';
 
 const req: HttpRequest = redtrustLoginUrl(
@@ -18,6 +18,7 @@ const expires: number | undefined = session.expiresAt;
 const request: RedtrustCsrRequest = { dn: parseDn('cn=x'), keyType: 'RSA', hashType: 'SHA256', info: { a: 'b' } };
 const create: HttpRequest = redtrustCreateCsrRequest({ server: 's' }, session, request);
 const finalized = redtrustParseFinalize({ status: 200, body: new Uint8Array() }, 'v4.42');
+const created: RedtrustCreatedCsr = redtrustParseCreateCsr({ status: 200, body: '' });
 const thumb: string | undefined = finalized.thumbprint;
 const sha1: string = thumbprintSha1(new Uint8Array([0x30]));
 
@@ -52,4 +53,4 @@ new RedtrustClient({ server: 's', transport: async () => 42 });
 // @ts-expect-error issue returns a Promise of a record, not a string
 const bad2: string = await client.issue(request);
 
-export { method, body, expires, create, thumb, sha1, flow, describe, bad1, bad2 };
+export { created, method, body, expires, create, thumb, sha1, flow, describe, bad1, bad2 };
