@@ -8,6 +8,7 @@ use tracing::Instrument as _;
 
 use super::clock::Clock;
 use super::transport::Transport;
+use super::MaybeSendSync;
 use crate::error::Error;
 use crate::flow::{ChallengeTask, Flow, Step};
 use crate::http::{HttpRequest, HttpResponse, Method};
@@ -15,8 +16,9 @@ use crate::time::{Backoff, Timestamp};
 
 /// Publishes challenge proofs (an HTTP file, a DNS TXT record, a TLS-ALPN
 /// certificate) and removes them afterwards.
-#[async_trait]
-pub trait ChallengeSolver: Send + Sync {
+#[cfg_attr(not(target_arch = "wasm32"), async_trait)]
+#[cfg_attr(target_arch = "wasm32", async_trait(?Send))]
+pub trait ChallengeSolver: MaybeSendSync {
     /// Makes every task's proof visible; return once it is.
     async fn publish(&self, tasks: &[ChallengeTask]) -> Result<(), Error>;
     /// Removes the proofs again (called after the flow, success or not).
@@ -48,7 +50,11 @@ pub enum Progress {
 }
 
 /// Receives [`Progress`] events.
+#[cfg(not(target_arch = "wasm32"))]
 pub type ProgressFn = Arc<dyn Fn(Progress) + Send + Sync>;
+/// Receives [`Progress`] events (on wasm32 nothing is `Send`).
+#[cfg(target_arch = "wasm32")]
+pub type ProgressFn = Arc<dyn Fn(Progress)>;
 
 /// Cancels a running flow from another task: the driver stops at its next
 /// step or sleep with `Error::Cancelled`.

@@ -15,7 +15,9 @@ mod swisssign;
 mod transport;
 
 pub use acme::{AcmeClient, IdenTrustClient};
-pub use clock::{Clock, SystemClock};
+pub use clock::Clock;
+#[cfg(not(target_arch = "wasm32"))]
+pub use clock::SystemClock;
 pub use driver::{CancelToken, ChallengeSolver, Driver, Progress, ProgressFn, RetryPolicy};
 pub use redtrust::RedtrustClient;
 pub use swisssign::SwissSignClient;
@@ -35,3 +37,19 @@ pub fn generate_key(kind: KeyKind) -> Result<PrivateKey, Error> {
 pub fn generate_account_key() -> AccountKey {
     AccountKey::generate_es256(&mut rand_core::OsRng)
 }
+
+/// `Send + Sync` on native targets, where clients are shared across threads;
+/// no bound on wasm32, where the transport and clock are JS functions and
+/// timers that live on the one JS thread and are never `Send`.
+#[cfg(not(target_arch = "wasm32"))]
+pub trait MaybeSendSync: Send + Sync {}
+#[cfg(not(target_arch = "wasm32"))]
+impl<T: Send + Sync + ?Sized> MaybeSendSync for T {}
+
+/// `Send + Sync` on native targets, where clients are shared across threads;
+/// no bound on wasm32, where the transport and clock are JS functions and
+/// timers that live on the one JS thread and are never `Send`.
+#[cfg(target_arch = "wasm32")]
+pub trait MaybeSendSync {}
+#[cfg(target_arch = "wasm32")]
+impl<T: ?Sized> MaybeSendSync for T {}

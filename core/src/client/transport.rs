@@ -2,13 +2,15 @@
 
 use async_trait::async_trait;
 
+use super::MaybeSendSync;
 use crate::error::Error;
 use crate::http::{Headers, HttpRequest, HttpResponse, Method};
 
 /// Sends one request. Implement it to use your own HTTP stack; errors that
 /// are not HTTP answers (DNS, TCP, TLS, timeouts) are `Error::Transport`.
-#[async_trait]
-pub trait Transport: Send + Sync {
+#[cfg_attr(not(target_arch = "wasm32"), async_trait)]
+#[cfg_attr(target_arch = "wasm32", async_trait(?Send))]
+pub trait Transport: MaybeSendSync {
     /// Sends `request` and returns the response, whatever its status.
     async fn send(&self, request: HttpRequest) -> Result<HttpResponse, Error>;
 }
@@ -42,13 +44,20 @@ impl Default for TransportConfig {
 /// reqwest with rustls: the web PKI roots plus any extra anchors, proxies
 /// from the environment (`HTTPS_PROXY`, `NO_PROXY`), no automatic redirects
 /// (a Redtrust login redirect must reach the caller, not be followed).
+///
+/// On wasm32 reqwest is the host's `fetch`: trust, proxies, the connect
+/// timeout and redirects are the browser's (or Node's) business, so
+/// `extra_roots_pem` is refused there rather than silently ignored.
 #[derive(Clone, Debug)]
 pub struct ReqwestTransport {
     client: reqwest::Client,
+    #[cfg(target_arch = "wasm32")]
+    request_timeout: std::time::Duration,
 }
 
 impl ReqwestTransport {
     /// A transport with `config`.
+    #[cfg(not(target_arch = "wasm32"))]
     pub fn new(config: &TransportConfig) -> Result<Self, Error> {
         let mut builder = reqwest::Client::builder()
             .user_agent(config.user_agent.clone())
@@ -71,9 +80,29 @@ impl ReqwestTransport {
             .map_err(|e| Error::transport(format!("cannot build the HTTP client: {e}")))?;
         Ok(ReqwestTransport { client })
     }
+
+    /// A transport with `config` (wasm32: `fetch`).
+    #[cfg(target_arch = "wasm32")]
+    pub fn new(config: &TransportConfig) -> Result<Self, Error> {
+        if !config.extra_roots_pem.is_empty() {
+            return Err(Error::invalid_input(
+                "ca_cert",
+                "fetch uses the host's trust store; extra roots cannot be added",
+            ));
+        }
+        let client = reqwest::Client::builder()
+            .user_agent(config.user_agent.clone())
+            .build()
+            .map_err(|e| Error::transport(format!("cannot build the HTTP client: {e}")))?;
+        Ok(ReqwestTransport {
+            client,
+            request_timeout: std::time::Duration::from_millis(config.request_timeout_ms),
+        })
+    }
 }
 
-#[async_trait]
+#[cfg_attr(not(target_arch = "wasm32"), async_trait)]
+#[cfg_attr(target_arch = "wasm32", async_trait(?Send))]
 impl Transport for ReqwestTransport {
     async fn send(&self, request: HttpRequest) -> Result<HttpResponse, Error> {
         let method = match request.method {
@@ -84,6 +113,10 @@ impl Transport for ReqwestTransport {
             Method::Delete => reqwest::Method::DELETE,
         };
         let mut builder = self.client.request(method, &request.url);
+        #[cfg(target_arch = "wasm32")]
+        {
+            builder = builder.timeout(self.request_timeout);
+        }
         for (name, value) in request.headers.iter() {
             builder = builder.header(name, value);
         }
@@ -108,9 +141,13 @@ impl Transport for ReqwestTransport {
 /// A transport message without the URL's query (which may carry a signature).
 fn describe(e: reqwest::Error) -> Error {
     let e = e.without_url();
+    #[cfg(not(target_arch = "wasm32"))]
+    let connect = e.is_connect();
+    #[cfg(target_arch = "wasm32")]
+    let connect = false;
     let kind = if e.is_timeout() {
         "timed out"
-    } else if e.is_connect() {
+    } else if connect {
         "connection failed"
     } else {
         "request failed"

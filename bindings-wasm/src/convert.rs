@@ -1,0 +1,274 @@
+//! JS values <-> core values.
+//!
+//! Records the core serializes with serde (snake_case) cross as plain objects
+//! with camelCase keys and without `null` members; the only free-form map,
+//! `info` of a CSR request, keeps its keys as given. HTTP messages and
+//! sessions (which hold secrets the core never serializes) are converted by
+//! hand. Conversion failures are `invalid_input` errors naming the field.
+
+use certbridge::redtrust::{CsrRequest, RedtrustCompat, RedtrustConfig, Session};
+use certbridge::{Error, Headers, HttpRequest, HttpResponse, Secret, Timestamp};
+use js_sys::{Array, Object, Reflect, Uint8Array};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use serde_json::Value;
+use wasm_bindgen::{JsCast, JsValue};
+
+/// Members whose keys are data, not field names: never renamed.
+const FREE_FORM: &[&str] = &["info"];
+
+/// Sets `obj[key] = value` (cannot fail on a plain object).
+pub(crate) fn set(obj: &Object, key: &str, value: impl Into<JsValue>) {
+    let _ = Reflect::set(obj, &JsValue::from_str(key), &value.into());
+}
+
+/// `obj[key]`, `undefined` when absent or when `obj` is not an object.
+pub(crate) fn get(obj: &JsValue, key: &str) -> JsValue {
+    if !obj.is_object() {
+        return JsValue::UNDEFINED;
+    }
+    Reflect::get(obj, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
+}
+
+/// A required string member of an options object.
+pub(crate) fn str_member(obj: &JsValue, key: &str, field: &str) -> Result<String, Error> {
+    opt_str_member(obj, key, field)?
+        .ok_or_else(|| Error::invalid_input(field, format!("`{key}` is required")))
+}
+
+/// An optional string member (`undefined` and `null` mean absent).
+pub(crate) fn opt_str_member(
+    obj: &JsValue,
+    key: &str,
+    field: &str,
+) -> Result<Option<String>, Error> {
+    let v = get(obj, key);
+    if v.is_undefined() || v.is_null() {
+        return Ok(None);
+    }
+    v.as_string()
+        .map(Some)
+        .ok_or_else(|| Error::invalid_input(field, format!("`{key}` must be a string")))
+}
+
+fn snake_to_camel(key: &str) -> String {
+    let mut out = String::with_capacity(key.len());
+    let mut upper = false;
+    for c in key.chars() {
+        if c == '_' {
+            upper = true;
+        } else if upper {
+            out.extend(c.to_uppercase());
+            upper = false;
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+fn camel_to_snake(key: &str) -> String {
+    let mut out = String::with_capacity(key.len() + 4);
+    for c in key.chars() {
+        if c.is_ascii_uppercase() {
+            out.push('_');
+            out.push(c.to_ascii_lowercase());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+fn rename(value: Value, f: fn(&str) -> String) -> Value {
+    match value {
+        Value::Object(map) => Value::Object(
+            map.into_iter()
+                .filter(|(_, v)| !v.is_null())
+                .map(|(k, v)| {
+                    let v = if FREE_FORM.contains(&k.as_str()) {
+                        v
+                    } else {
+                        rename(v, f)
+                    };
+                    (f(&k), v)
+                })
+                .collect(),
+        ),
+        Value::Array(items) => Value::Array(items.into_iter().map(|v| rename(v, f)).collect()),
+        other => other,
+    }
+}
+
+/// A core record as a JS object with camelCase keys.
+pub(crate) fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, Error> {
+    let json = serde_json::to_value(value)
+        .map_err(|e| Error::protocol("converting to JS", e.to_string()))?;
+    let serializer = serde_wasm_bindgen::Serializer::json_compatible();
+    rename(json, snake_to_camel)
+        .serialize(&serializer)
+        .map_err(|e| Error::protocol("converting to JS", e.to_string()))
+}
+
+/// A JS object with camelCase keys as a core record; `field` names it in
+/// errors.
+pub(crate) fn from_js<T: DeserializeOwned>(value: JsValue, field: &str) -> Result<T, Error> {
+    let json: Value = serde_wasm_bindgen::from_value(value)
+        .map_err(|e| Error::invalid_input(field, e.to_string()))?;
+    serde_json::from_value(rename(json, camel_to_snake))
+        .map_err(|e| Error::invalid_input(field, e.to_string()))
+}
+
+/// `{server, compat?}` as a Redtrust configuration.
+pub(crate) fn redtrust_config(v: &JsValue) -> Result<RedtrustConfig, Error> {
+    let server = str_member(v, "server", "server")?;
+    let config = RedtrustConfig::new(&server)?;
+    match opt_str_member(v, "compat", "compat")? {
+        None => Ok(config),
+        Some(c) => serde_json::from_value::<RedtrustCompat>(Value::String(c))
+            .map(|compat| config.with_compat(compat))
+            .map_err(|_| Error::invalid_input("compat", "must be \"v4.42\" or \"v4.33\"")),
+    }
+}
+
+/// `{accessToken, refreshToken?, expiresAt?}` (unix milliseconds) as a
+/// session; without `expiresAt` the access token's own JWT `exp` is used.
+pub(crate) fn session_from_js(v: &JsValue) -> Result<Session, Error> {
+    if !v.is_object() {
+        return Err(Error::invalid_input("session", "must be an object"));
+    }
+    let access = str_member(v, "accessToken", "session.access_token")?;
+    let mut session = Session::from_access_token(Secret::new(access));
+    session.refresh_token =
+        opt_str_member(v, "refreshToken", "session.refresh_token")?.map(Secret::new);
+    let expires = get(v, "expiresAt");
+    if !expires.is_undefined() && !expires.is_null() {
+        let ms = expires
+            .as_f64()
+            .filter(|m| m.is_finite() && *m >= 0.0)
+            .ok_or_else(|| {
+                Error::invalid_input("session.expires_at", "must be unix milliseconds")
+            })?;
+        session.expires_at = Some(Timestamp::from_millis(ms as u64));
+    }
+    Ok(session)
+}
+
+/// A session as `{accessToken, refreshToken?, expiresAt?}`.
+pub(crate) fn session_to_js(s: &Session) -> JsValue {
+    let o = Object::new();
+    set(&o, "accessToken", s.access_token.expose());
+    if let Some(r) = &s.refresh_token {
+        set(&o, "refreshToken", r.expose());
+    }
+    if let Some(t) = s.expires_at {
+        set(&o, "expiresAt", t.millis() as f64);
+    }
+    o.into()
+}
+
+fn headers_to_js(headers: &Headers) -> Array {
+    headers
+        .iter()
+        .map(|(n, v)| Array::of2(&JsValue::from_str(n), &JsValue::from_str(v)))
+        .collect()
+}
+
+/// A request as `{method, url, headers: [name, value][], body: Uint8Array}`.
+pub(crate) fn request_to_js(r: &HttpRequest) -> JsValue {
+    let o = Object::new();
+    set(&o, "method", r.method.as_str());
+    set(&o, "url", r.url.as_str());
+    set(&o, "headers", headers_to_js(&r.headers));
+    set(&o, "body", Uint8Array::from(r.body.as_slice()));
+    o.into()
+}
+
+fn pair(item: &JsValue) -> Option<(String, String)> {
+    let a = item.dyn_ref::<Array>()?;
+    if a.length() != 2 {
+        return None;
+    }
+    Some((a.get(0).as_string()?, a.get(1).as_string()?))
+}
+
+/// Headers as `[name, value][]`, any iterable of pairs (a fetch `Headers`,
+/// a `Map`) or a plain `{name: value}` object.
+fn headers_from_js(v: &JsValue) -> Result<Headers, Error> {
+    const FIELD: &str = "response.headers";
+    let mut headers = Headers::new();
+    if v.is_undefined() || v.is_null() {
+        return Ok(headers);
+    }
+    let bad = || Error::invalid_input(FIELD, "must hold [name, value] string pairs");
+    let iter = js_sys::try_iter(v).map_err(|_| bad())?;
+    match iter {
+        Some(iter) => {
+            for item in iter {
+                let (n, val) = item.ok().as_ref().and_then(pair).ok_or_else(bad)?;
+                headers.append(n, val);
+            }
+        }
+        None => {
+            let obj = v.dyn_ref::<Object>().ok_or_else(bad)?;
+            for entry in Object::entries(obj).iter() {
+                let (n, val) = pair(&entry).ok_or_else(bad)?;
+                headers.append(n, val);
+            }
+        }
+    }
+    Ok(headers)
+}
+
+/// The body as a `Uint8Array`, `ArrayBuffer` or string (UTF-8).
+fn body_from_js(v: &JsValue) -> Result<Vec<u8>, Error> {
+    if v.is_undefined() || v.is_null() {
+        Ok(Vec::new())
+    } else if let Some(s) = v.as_string() {
+        Ok(s.into_bytes())
+    } else if let Some(a) = v.dyn_ref::<Uint8Array>() {
+        Ok(a.to_vec())
+    } else if let Some(b) = v.dyn_ref::<js_sys::ArrayBuffer>() {
+        Ok(Uint8Array::new(b).to_vec())
+    } else {
+        Err(Error::invalid_input(
+            "response.body",
+            "must be a Uint8Array, an ArrayBuffer or a string",
+        ))
+    }
+}
+
+/// `{status, headers?, body?}` as a response.
+pub(crate) fn response_from_js(v: &JsValue) -> Result<HttpResponse, Error> {
+    if !v.is_object() {
+        return Err(Error::invalid_input("response", "must be an object"));
+    }
+    let status = get(v, "status")
+        .as_f64()
+        .filter(|s| s.fract() == 0.0 && (0.0..=999.0).contains(s))
+        .ok_or_else(|| Error::invalid_input("response.status", "must be an HTTP status code"))?;
+    Ok(HttpResponse {
+        status: status as u16,
+        headers: headers_from_js(&get(v, "headers"))?,
+        body: body_from_js(&get(v, "body"))?,
+    })
+}
+
+/// Certificate bytes from a string (PEM or base64) or a `Uint8Array` (DER).
+pub(crate) fn certificate_bytes(v: &JsValue) -> Result<Vec<u8>, Error> {
+    if let Some(s) = v.as_string() {
+        Ok(s.into_bytes())
+    } else if let Some(a) = v.dyn_ref::<Uint8Array>() {
+        Ok(a.to_vec())
+    } else {
+        Err(Error::invalid_input(
+            "certificate",
+            "must be PEM or base64 text or DER bytes",
+        ))
+    }
+}
+
+/// A `RedtrustCsrRequest` object.
+pub(crate) fn csr_request(v: &JsValue) -> Result<CsrRequest, Error> {
+    from_js(v.clone(), "request")
+}

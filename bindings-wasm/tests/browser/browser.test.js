@@ -1,0 +1,54 @@
+// The package in a real browser: headless Debian Chromium driven by
+// playwright-core loads page.html from a loopback server.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+import { loadCases } from '../vectors.js';
+import { start } from './server.js';
+
+const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
+const ARGS = [
+  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+];
+
+test('Chromium: login URL, redirect parsing, errors and a fetch login', async () => {
+  const cases = loadCases();
+  const loginCase = cases.find((c) => c.name === 'redtrust/login-url/v4.33-example-shape');
+  const redirectCase = cases.find((c) => c.name === 'redtrust/redirect/plain');
+  assert.ok(loginCase && redirectCase, 'vectors missing');
+
+  const { server, logins, origin } = await start();
+  const profile = mkdtempSync(join(tmpdir(), 'certbridge-chromium-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ARGS,
+  });
+  try {
+    const page = await context.newPage();
+    const console = [];
+    page.on('console', (m) => console.push(m.text()));
+    page.on('pageerror', (e) => console.push(String(e)));
+    const input = JSON.stringify({ loginUrl: loginCase.input, redirect: redirectCase.input.url });
+    await page.goto(`${origin}/bindings-wasm/tests/browser/page.html?input=${encodeURIComponent(input)}`);
+    await page.waitForFunction(() => window.__result !== undefined, null, { timeout: 30_000 });
+    const result = await page.evaluate(() => window.__result);
+    assert.equal(result.failure, undefined, `${result.failure}\n${console.join('\n')}`);
+
+    const expected = loginCase.expect.request;
+    assert.deepEqual(result.loginUrl, { method: expected.method, url: expected.url, headers: expected.headers, bodyLength: 0 });
+    assert.equal(result.token, redirectCase.expect.value.temporal_token);
+    assert.deepEqual(result.error, { name: 'CertbridgeError', kind: 'invalid_input', field: 'redirect', isError: true, guard: true });
+    assert.deepEqual(result.session, { accessToken: 'browser-token', expiresAt: 4070908800000 });
+    assert.deepEqual(logins, [{ contentType: 'application/json', body: '{"username":"app","password":"pw"}' }]);
+    assert.ok(result.clockSkewSecs <= 2, `Date.now() clock off by ${result.clockSkewSecs}s`);
+  } finally {
+    await context.close();
+    server.close();
+    rmSync(profile, { recursive: true, force: true });
+  }
+});

@@ -1,0 +1,138 @@
+#!/usr/bin/env bash
+# Build and test the npm package (bindings-wasm/). ./x and .ci/run call it.
+#
+#   scripts/bindings-wasm.sh deps          install what is missing (idempotent)
+#   scripts/bindings-wasm.sh check         cargo check of the core for wasm32,
+#                                          with and without the client feature
+#   scripts/bindings-wasm.sh build         .wasm (size profile) + JS glue in bindings-wasm/pkg
+#   scripts/bindings-wasm.sh test-node     node --test suites (vectors, errors, client, types)
+#   scripts/bindings-wasm.sh test-browser  headless Chromium suite
+#   scripts/bindings-wasm.sh test          build once, then both suites
+#   scripts/bindings-wasm.sh size          raw and gzip size of the .wasm
+#
+# wasm32 needs Debian's rustc-web (1.96, with std sources) and build-std: the
+# rustup toolchain has no wasm32 target here (shared/TOOLCHAIN.md). Artefacts
+# go to target/wasm so the two compilers never share a target dir. Every stage
+# prints its wall time; any failure exits non-zero.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+PKG=$ROOT/bindings-wasm
+export PATH="$HOME/.cargo/bin:$PATH"
+TARGET_DIR=${CERTBRIDGE_WASM_TARGET_DIR:-$ROOT/target/wasm}
+PROFILE=wasm-release
+WASM=$TARGET_DIR/wasm32-unknown-unknown/$PROFILE/certbridge_wasm.wasm
+# The CLI must be exactly the wasm-bindgen crate version pinned in Cargo.toml.
+WB_VERSION=$(sed -n 's/^wasm-bindgen = "=\([0-9.]*\)"/\1/p' "$PKG/Cargo.toml")
+
+stage_start=0
+stage() { stage_name=$1; stage_start=$(date +%s); echo; echo "=== wasm: $stage_name"; }
+stage_end() { echo "=== wasm: $stage_name: $(( $(date +%s) - stage_start ))s"; }
+
+apt_updated=0
+apt_install() {
+  local missing=()
+  for p in "$@"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  if [ $apt_updated -eq 0 ]; then apt-get update -qq; apt_updated=1; fi
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+# Debian's rustc-web ships no `rust-lld`: link with lld-22's wasm-ld directly.
+WASM_LD=/usr/lib/llvm-22/bin/wasm-ld
+
+wasm_cargo() {
+  local cmd=$1; shift
+  RUSTC_BOOTSTRAP=1 RUSTC=/usr/bin/rustc CARGO_TARGET_DIR=$TARGET_DIR \
+    CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_LINKER=$WASM_LD \
+    /usr/bin/cargo "$cmd" --target wasm32-unknown-unknown -Zbuild-std=std,panic_abort "$@"
+}
+
+have_wasm_bindgen() {
+  command -v wasm-bindgen >/dev/null && [ "$(wasm-bindgen --version | awk '{print $2}')" = "$WB_VERSION" ]
+}
+
+cmd_deps() {
+  stage "deps"
+  apt_install rustc-web cargo-web rust-web-src lld-22 chromium
+  [ -n "$WB_VERSION" ] || { echo "no exact wasm-bindgen pin in bindings-wasm/Cargo.toml" >&2; exit 2; }
+  if ! have_wasm_bindgen; then
+    command -v cargo >/dev/null || { echo "cargo (rustup) is needed to install wasm-bindgen-cli" >&2; exit 2; }
+    echo "installing wasm-bindgen-cli $WB_VERSION (a few minutes, once)"
+    cargo install -q wasm-bindgen-cli --version "=$WB_VERSION"
+    export PATH="$HOME/.cargo/bin:$PATH"
+    have_wasm_bindgen || { echo "wasm-bindgen $WB_VERSION is not on PATH after install" >&2; exit 2; }
+  fi
+  local major
+  major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)
+  if [ "$major" -lt 20 ]; then
+    echo "Node.js >= 20 is required (found: $(node --version 2>/dev/null || echo none))" >&2
+    exit 2
+  fi
+  # npm ci only when node_modules does not match the lock file.
+  if ! cmp -s "$PKG/package-lock.json" "$PKG/node_modules/.package-lock.json.certbridge" 2>/dev/null; then
+    (cd "$PKG" && npm ci --no-audit --no-fund --loglevel=error)
+    cp "$PKG/package-lock.json" "$PKG/node_modules/.package-lock.json.certbridge"
+  fi
+  stage_end
+}
+
+cmd_check() {
+  stage "cargo check certbridge (wasm32, no features)"
+  wasm_cargo check -q -p certbridge
+  stage_end
+  stage "cargo check certbridge (wasm32, client)"
+  wasm_cargo check -q -p certbridge --features client
+  stage_end
+}
+
+built=0
+cmd_build() {
+  [ $built -eq 1 ] && return 0
+  stage "cargo build certbridge-wasm ($PROFILE)"
+  wasm_cargo build -q -p certbridge-wasm --profile "$PROFILE"
+  stage_end
+  stage "wasm-bindgen --target web"
+  rm -rf "$PKG/pkg"
+  wasm-bindgen --target web --out-dir "$PKG/pkg" --out-name certbridge_wasm "$WASM"
+  stage_end
+  built=1
+}
+
+ensure_built() {
+  # Standalone suites rebuild (cargo is incremental); `test` builds once.
+  cmd_build
+}
+
+cmd_test_node() {
+  ensure_built
+  stage "node --test"
+  (cd "$PKG" && node --test tests/*.test.js)
+  stage_end
+}
+
+cmd_test_browser() {
+  ensure_built
+  stage "browser (headless Chromium)"
+  (cd "$PKG" && node --test tests/browser/*.test.js)
+  stage_end
+}
+
+cmd_size() {
+  ensure_built
+  local f=$PKG/pkg/certbridge_wasm_bg.wasm raw gz
+  raw=$(stat -c %s "$f")
+  gz=$(gzip -9 -c "$f" | wc -c)
+  echo "certbridge_wasm_bg.wasm: raw $raw bytes ($(( raw / 1024 )) KiB), gzip -9 $gz bytes ($(( gz / 1024 )) KiB)"
+}
+
+case "${1:-}" in
+  deps) cmd_deps ;;
+  check) cmd_deps; cmd_check ;;
+  build) cmd_deps; cmd_build ;;
+  test-node) cmd_deps; cmd_test_node ;;
+  test-browser) cmd_deps; cmd_test_browser ;;
+  test) cmd_deps; cmd_build; cmd_test_node; cmd_test_browser ;;
+  size) cmd_deps; cmd_size ;;
+  *) sed -n '2,17p' "$0"; exit 2 ;;
+esac
