@@ -6,6 +6,8 @@
 //! adds only what has behaviour or needs a foreign shape:
 //!
 //! - [`error`]: the one error type every language sees;
+//! - [`http`]: the HTTP values and `Timestamp` as remote types (a uniffi
+//!   Kotlin limitation keeps them out of the core, see there);
 //! - [`transport`]: the foreign `HttpTransport` trait (hosts bring their own
 //!   HTTP stack) and its adapter to the core `Transport`;
 //! - [`redtrust`]: sans-IO request builders and response parsers, the
@@ -25,6 +27,7 @@
 uniffi::setup_scaffolding!("certbridge_ffi");
 
 pub mod error;
+pub mod http;
 pub mod redtrust;
 pub mod transport;
 

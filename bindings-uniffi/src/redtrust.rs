@@ -47,7 +47,8 @@ pub fn redtrust_csr_request_from_json(json: String) -> Result<CsrRequest> {
     Ok(CsrRequest::from_json(&json)?)
 }
 
-/// Parses `cn=John Doe,o=Acme\, Inc.,c=ES` into `dn` entries, in order.
+/// Parses `cn=John Doe,o=Example,c=ES` into `dn` entries, in order; a
+/// backslash escapes a comma inside a value.
 #[uniffi::export]
 pub fn redtrust_parse_dn(text: String) -> Result<Vec<DnEntry>> {
     Ok(core::parse_dn(&text)?)

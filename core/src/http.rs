@@ -52,7 +52,6 @@ pub fn encode_path_segment(value: &str) -> String {
 
 /// HTTP method of a request.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 #[serde(rename_all = "UPPERCASE")]
 pub enum Method {
     /// `GET`
@@ -186,29 +185,11 @@ impl<N: Into<String>, V: Into<String>> FromIterator<(N, V)> for Headers {
     }
 }
 
-/// One header field as it crosses the FFI: uniffi has no tuples, so
-/// [`Headers`] travels as an ordered list of these records.
-#[cfg(feature = "uniffi")]
-#[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
-pub struct HeaderField {
-    /// Field name, spelled as sent or received.
-    pub name: String,
-    /// Field value.
-    pub value: String,
-}
-
-#[cfg(feature = "uniffi")]
-uniffi::custom_type!(Headers, Vec<HeaderField>, {
-    lower: |h| h.0.into_iter().map(|(name, value)| HeaderField { name, value }).collect(),
-    try_lift: |v| Ok(v.into_iter().map(|f| (f.name, f.value)).collect()),
-});
-
 /// A request for the caller to send.
 ///
 /// `Debug` hides the values of credential-bearing headers and the body, so a
 /// request can be logged without leaking a token or a password.
 #[derive(Clone, PartialEq, Eq)]
-#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct HttpRequest {
     /// Method.
     pub method: Method,
@@ -298,7 +279,6 @@ impl fmt::Debug for HttpRequest {
 
 /// A response as received by the caller's HTTP stack.
 #[derive(Clone, PartialEq, Eq)]
-#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct HttpResponse {
     /// Status code.
     pub status: u16,

@@ -88,10 +88,6 @@ impl Timestamp {
     }
 }
 
-// Crosses the FFI as unix milliseconds (`int` / `ULong` / `UInt64`).
-#[cfg(feature = "uniffi")]
-uniffi::custom_newtype!(Timestamp, u64);
-
 /// A point in time after which a flow gives up with a timeout error.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Deadline(pub Option<Timestamp>);

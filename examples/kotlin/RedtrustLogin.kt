@@ -2,8 +2,8 @@
 // host-supplied transport (a stand-in answering like a Redtrust server), with
 // the certbridge Kotlin bindings. Run: scripts/bindings-uniffi.sh examples
 import kotlinx.coroutines.runBlocking
-import uniffi.certbridge.HttpRequest
-import uniffi.certbridge.HttpResponse
+import uniffi.certbridge_ffi.HttpRequest
+import uniffi.certbridge_ffi.HttpResponse
 import uniffi.certbridge_ffi.*
 
 /** Your own HTTP stack goes here (OkHttp, Ktor...). */

@@ -5,10 +5,10 @@ package certbridge.tests
 import kotlinx.coroutines.delay
 import kotlinx.coroutines.runBlocking
 import uniffi.certbridge.DnEntry
-import uniffi.certbridge.HeaderField
-import uniffi.certbridge.HttpRequest
-import uniffi.certbridge.HttpResponse
-import uniffi.certbridge.Method
+import uniffi.certbridge_ffi.HeaderField
+import uniffi.certbridge_ffi.HttpRequest
+import uniffi.certbridge_ffi.HttpResponse
+import uniffi.certbridge_ffi.Method
 import uniffi.certbridge_ffi.*
 
 private const val CSR_B64 = "MAMCAQU="

@@ -5,9 +5,9 @@ package certbridge.tests
 
 import java.io.File
 import java.util.Base64
-import uniffi.certbridge.HeaderField
-import uniffi.certbridge.HttpRequest
-import uniffi.certbridge.HttpResponse
+import uniffi.certbridge_ffi.HeaderField
+import uniffi.certbridge_ffi.HttpRequest
+import uniffi.certbridge_ffi.HttpResponse
 import uniffi.certbridge_ffi.CertbridgeException
 
 class Case(

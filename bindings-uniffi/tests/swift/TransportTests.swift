@@ -24,7 +24,12 @@ final class ScriptedRedtrust: HttpTransport, @unchecked Sendable {
 
     func send(request: HttpRequest) async throws -> HttpResponse {
         try await Task.sleep(nanoseconds: 1_000) // a real suspension
-        lock.lock(); defer { lock.unlock() }
+        return record(request)
+    }
+
+    private func record(_ request: HttpRequest) -> HttpResponse {
+        lock.lock()
+        defer { lock.unlock() }
         sent.append(request)
         return answers.removeFirst()
     }

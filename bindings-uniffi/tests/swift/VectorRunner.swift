@@ -25,8 +25,7 @@ func normalise(_ v: Any?) -> JSONValue {
     case let i as Int64: return i
     case let b as Bool: return b
     case let n as NSNumber:
-        if CFNumberIsFloatType(n) { return n.doubleValue }
-        return n.int64Value
+        return Double(n.int64Value) == n.doubleValue ? n.int64Value : n.doubleValue
     case let a as [Any]: return a.map { normalise($0) }
     case let d as [String: Any]: return d.mapValues { normalise($0) }
     default: return "\(v)"
@@ -196,7 +195,7 @@ enum VectorRunner {
         let gotJSON = normalise(got.mapValues { $0 ?? NSNull() } as [String: Any])
         subsetDiff("error", normalise(want), gotJSON, &diffs)
         if let m = contains, !((got["message"] as? String) ?? "").contains(m) {
-            diffs.append("error message \(got["message"] ?? "") lacks \(m)")
+            diffs.append("error message \(String(describing: got["message"] ?? nil)) lacks \(m)")
         }
         return diffs
     }
