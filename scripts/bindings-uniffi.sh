@@ -55,7 +55,8 @@ deps_python() {
 }
 
 deps_kotlin() {
-  apt_install libjna-java default-jre-headless
+  apt_install libjna-java
+  command -v java >/dev/null || apt_install default-jre-headless
   if [ ! -x "$KOTLIN_HOME/bin/kotlinc" ]; then
     mkdir -p "$CACHE/kotlin-$KOTLIN_VERSION"
     (cd "$CACHE/kotlin-$KOTLIN_VERSION" && npm install -s --no-audit --no-fund "kotlin-compiler@$KOTLIN_VERSION")
