@@ -277,6 +277,14 @@ impl Error {
         }
     }
 
+    /// The provider's correlation id to quote to its support, if it gave one.
+    pub fn correlation_id(&self) -> Option<&str> {
+        match self {
+            Error::Provider(p) => p.correlation_id.as_deref(),
+            _ => None,
+        }
+    }
+
     /// When the server asked to retry, if it did.
     pub fn retry_after(&self) -> Option<Timestamp> {
         match self {

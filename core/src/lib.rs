@@ -10,6 +10,11 @@
 //! a clock or draws randomness on its own, so the same bytes come out in every
 //! language and every test.
 
+// Plain data types carry uniffi derives behind this feature, so each type is
+// written once (DESIGN.md, "3. Bindings"); certbridge-ffi adds the behaviour.
+#[cfg(feature = "uniffi")]
+uniffi::setup_scaffolding!("certbridge");
+
 pub mod acme;
 #[cfg(feature = "client")]
 pub mod client;

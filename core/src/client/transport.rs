@@ -17,6 +17,7 @@ pub trait Transport: MaybeSendSync {
 
 /// Settings of the built-in transport.
 #[derive(Clone, Debug)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct TransportConfig {
     /// Extra trust anchors, PEM (one or more certificates each): on-prem
     /// Redtrust servers and test CAs use private roots. Verification is never

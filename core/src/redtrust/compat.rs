@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 /// Which Redtrust documentation the server follows.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum RedtrustCompat {
     /// Redtrust 4.42 and the RA API integration guide (the default):
     /// `POST /authapi/v1/login_by_temp_token`, refresh and logout under

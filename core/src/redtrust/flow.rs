@@ -34,6 +34,7 @@ pub enum Credentials {
 
 /// The result of an issuance or renewal.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct Issued {
     /// `requestCode` used.
     pub request_code: String,

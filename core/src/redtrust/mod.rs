@@ -20,7 +20,7 @@ pub use auth::{
 pub use compat::RedtrustCompat;
 pub use csr::{
     normalize_thumbprint, parse_dn, CreateCsr, CreatedCsr, CsrRequest, DnEntry, FinalizeCsr,
-    Finalized, HashType, KeyType,
+    Finalized, HashType, InfoMap, KeyType,
 };
 pub use flow::{Credentials, IssueFlow, Issued};
 
@@ -28,6 +28,7 @@ use crate::error::Error;
 
 /// Where the Redtrust server is and which documents it follows.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct RedtrustConfig {
     /// `https://HOST:PORT` without a trailing slash.
     pub server: String,

@@ -1,0 +1,230 @@
+#!/usr/bin/env bash
+# Builds the uniffi bindings (bindings-uniffi/) once and tests them in
+# Python, Kotlin and Swift. `./x test` and `.ci/run` call it.
+#
+#   scripts/bindings-uniffi.sh deps         install what is missing (idempotent)
+#   scripts/bindings-uniffi.sh build        cargo build --release once; generate
+#                                           Python, Kotlin and Swift from the .so
+#   scripts/bindings-uniffi.sh test-python  pytest (vectors, errors, transport)
+#   scripts/bindings-uniffi.sh test-kotlin  kotlinc + JNA test program
+#   scripts/bindings-uniffi.sh test-swift   swiftc test program in a trixie chroot
+#   scripts/bindings-uniffi.sh test         build, then all three
+#   scripts/bindings-uniffi.sh wheel        the Python wheel via maturin (what
+#                                           `pip install ./bindings-uniffi` builds)
+#   scripts/bindings-uniffi.sh examples     run the three examples
+#
+# One cargo invocation builds the cdylib and the uniffi-bindgen binary in
+# release; every language is generated from that one .so (library mode), so
+# the crate is compiled once. Every stage prints its wall time; any failure
+# exits non-zero.
+#
+# Environment: CERTBRIDGE_CACHE (default /var/cache/certbridge) holds the
+# Kotlin compiler and the Swift chroot, outside the repository.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+CACHE=${CERTBRIDGE_CACHE:-/var/cache/certbridge}
+KOTLIN_VERSION=2.4.20
+KOTLIN_HOME=$CACHE/kotlin-$KOTLIN_VERSION/node_modules/kotlin-compiler
+JNA_JAR=/usr/share/java/jna.jar
+CHROOT=$CACHE/trixie
+OUT=$ROOT/target/uniffi            # generated sources and test artefacts
+LIB=$ROOT/target/release/libcertbridge_ffi.so
+BINDGEN=$ROOT/target/release/uniffi-bindgen
+VENV=$ROOT/.venv
+export CARGO_TERM_COLOR=${CARGO_TERM_COLOR:-never}
+
+stage() { stage_name=$1; stage_start=$(date +%s.%N); echo; echo "=== $stage_name"; }
+stage_end() { printf '=== %s: %.1fs\n' "$stage_name" "$(echo "$(date +%s.%N) - $stage_start" | bc)"; }
+
+apt_updated=0
+apt_install() {
+  local missing=()
+  for p in "$@"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  if [ $apt_updated -eq 0 ]; then apt-get -o DPkg::Lock::Timeout=600 update -qq; apt_updated=1; fi
+  DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq \
+    --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+deps_python() {
+  if [ ! -x "$VENV/bin/pytest" ] || [ ! -x "$VENV/bin/maturin" ]; then
+    python3 -m venv "$VENV"
+    "$VENV/bin/pip" install -q 'maturin>=1.9,<2' pytest
+  fi
+}
+
+deps_kotlin() {
+  apt_install libjna-java
+  command -v java >/dev/null || apt_install default-jre-headless
+  if [ ! -x "$KOTLIN_HOME/bin/kotlinc" ]; then
+    mkdir -p "$CACHE/kotlin-$KOTLIN_VERSION"
+    (cd "$CACHE/kotlin-$KOTLIN_VERSION" && npm install -s --no-audit --no-fund "kotlin-compiler@$KOTLIN_VERSION")
+  fi
+}
+
+# Debian 12 has no Swift; trixie's swiftlang runs in a chroot that shares
+# the tree under /host (docs: /work/shared/TOOLCHAIN.md).
+deps_swift() {
+  apt_install debootstrap bc
+  [ -x "$CHROOT/usr/bin/swiftc" ] && return 0
+  local mirror tmp=$CHROOT.tmp
+  mirror=$(awk '/^URIs:/{print $2; exit}' /etc/apt/sources.list.d/debian.sources 2>/dev/null || true)
+  rm -rf "$tmp"
+  debootstrap --variant=minbase trixie "$tmp" "${mirror:-http://deb.debian.org/debian}" >/dev/null
+  cp /etc/resolv.conf "$tmp/etc/resolv.conf"
+  mount -t proc proc "$tmp/proc"
+  trap 'umount "$tmp/proc" 2>/dev/null || true' EXIT
+  chroot "$tmp" apt-get update -qq
+  chroot "$tmp" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+    swiftlang libc6-dev >/dev/null
+  umount "$tmp/proc"; trap - EXIT
+  mv "$tmp" "$CHROOT"
+}
+
+cmd_deps() {
+  stage "uniffi deps"
+  apt_install bc
+  deps_python
+  deps_kotlin
+  deps_swift
+  stage_end
+}
+
+cmd_build() {
+  stage "uniffi build (cargo release, once)"
+  cargo build -q --release -p certbridge-ffi --lib --bins
+  stage_end
+  stage "uniffi generate (python, kotlin, swift)"
+  rm -rf "$OUT/python" "$OUT/kotlin-gen" "$OUT/swift-gen"
+  mkdir -p "$OUT/python/certbridge"
+  # uniffi-bindgen reads cargo metadata: run it inside the crate.
+  (cd bindings-uniffi &&
+    "$BINDGEN" generate --no-format --library "$LIB" --language python --out-dir "$OUT/python/certbridge" &&
+    "$BINDGEN" generate --no-format --library "$LIB" --language kotlin --out-dir "$OUT/kotlin-gen" &&
+    "$BINDGEN" generate --no-format --library "$LIB" --language swift --out-dir "$OUT/swift-gen")
+  # The package layout maturin builds: every namespace re-exported.
+  for f in "$OUT"/python/certbridge/*.py; do
+    echo "from .$(basename "$f" .py) import *  # noqa: F401,F403"
+  done > "$OUT/python/certbridge/__init__.py.tmp"
+  mv "$OUT/python/certbridge/__init__.py.tmp" "$OUT/python/certbridge/__init__.py"
+  cp "$LIB" "$OUT/python/certbridge/"
+  stage_end
+}
+
+need_build() { [ -f "$LIB" ] && [ -f "$OUT/python/certbridge/__init__.py" ] || cmd_build; }
+
+cmd_test_python() {
+  deps_python
+  need_build
+  stage "uniffi test: python"
+  PYTHONPATH="$OUT/python" "$VENV/bin/pytest" -q -p no:cacheprovider bindings-uniffi/tests/python
+  stage_end
+}
+
+cmd_test_kotlin() {
+  deps_kotlin
+  need_build
+  stage "uniffi test: kotlin"
+  local cp="$JNA_JAR:$KOTLIN_HOME/lib/kotlinx-coroutines-core-jvm.jar"
+  mkdir -p "$OUT/kotlin"
+  # The compiler alone takes most of the time: skip it when nothing changed.
+  local stamp="$OUT/kotlin/sources.sha256"
+  local sum; sum=$(cat "$OUT"/kotlin-gen/*/*/*.kt bindings-uniffi/tests/kotlin/*.kt | sha256sum)
+  if [ ! -f "$OUT/kotlin/test.jar" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$sum" ]; then
+    "$KOTLIN_HOME/bin/kotlinc" -nowarn "$OUT"/kotlin-gen/*/*/*.kt bindings-uniffi/tests/kotlin/*.kt \
+      -cp "$cp" -d "$OUT/kotlin/test.jar" 2>&1 | grep -v '^warning:' || true
+    [ -f "$OUT/kotlin/test.jar" ] || { echo "kotlinc failed" >&2; exit 1; }
+    echo "$sum" > "$stamp"
+  fi
+  java -cp "$OUT/kotlin/test.jar:$cp:$KOTLIN_HOME/lib/kotlin-stdlib.jar" \
+    -Djna.library.path="$ROOT/target/release" -Dcertbridge.vectors="$ROOT/tests/vectors" \
+    certbridge.tests.MainKt
+  stage_end
+}
+
+# Runs "$@" inside the chroot with the tree bound at /host; always unmounts.
+in_chroot() {
+  mkdir -p "$CHROOT/host"
+  mountpoint -q "$CHROOT/proc" || mount -t proc proc "$CHROOT/proc"
+  mountpoint -q "$CHROOT/host" || mount --bind "$ROOT" "$CHROOT/host"
+  trap 'umount "$CHROOT/host" 2>/dev/null || true; umount "$CHROOT/proc" 2>/dev/null || true' EXIT
+  local rc=0
+  chroot "$CHROOT" "$@" || rc=$?
+  umount "$CHROOT/host" "$CHROOT/proc"; trap - EXIT
+  return $rc
+}
+
+cmd_test_swift() {
+  deps_swift
+  need_build
+  stage "uniffi test: swift"
+  mkdir -p "$OUT/swift"
+  # One Swift module holds every namespace's generated source (uniffi's
+  # Swift external types require it); each namespace's C header comes in
+  # through its own modulemap.
+  local maps=""
+  for m in "$OUT"/swift-gen/*.modulemap; do
+    maps="$maps -Xcc -fmodule-map-file=/host/${m#"$ROOT"/}"
+  done
+  local sum; sum=$(cat "$OUT"/swift-gen/* bindings-uniffi/tests/swift/*.swift | sha256sum)
+  if [ ! -x "$OUT/swift/certbridge-tests" ] || [ "$(cat "$OUT/swift/sources.sha256" 2>/dev/null)" != "$sum" ]; then
+    # shellcheck disable=SC2086
+    in_chroot sh -c "cd /host && swiftc -O -module-name CertbridgeTests $maps \
+      -I target/uniffi/swift-gen target/uniffi/swift-gen/*.swift bindings-uniffi/tests/swift/*.swift \
+      -L target/release -lcertbridge_ffi -Xlinker -rpath -Xlinker /host/target/release \
+      -o target/uniffi/swift/certbridge-tests"
+    echo "$sum" > "$OUT/swift/sources.sha256"
+  fi
+  in_chroot env CERTBRIDGE_VECTORS=/host/tests/vectors /host/target/uniffi/swift/certbridge-tests
+  stage_end
+}
+
+cmd_wheel() {
+  deps_python
+  stage "uniffi wheel (maturin)"
+  "$VENV/bin/maturin" build --release -q -m bindings-uniffi/Cargo.toml --out "$ROOT/target/wheels"
+  stage_end
+}
+
+cmd_examples() {
+  deps_python; deps_kotlin; deps_swift
+  need_build
+  stage "uniffi examples"
+  PYTHONPATH="$OUT/python" "$VENV/bin/python" examples/python/redtrust_login.py
+  local cp="$JNA_JAR:$KOTLIN_HOME/lib/kotlinx-coroutines-core-jvm.jar"
+  mkdir -p "$OUT/examples"
+  "$KOTLIN_HOME/bin/kotlinc" -nowarn "$OUT"/kotlin-gen/*/*/*.kt examples/kotlin/RedtrustLogin.kt \
+    -cp "$cp" -d "$OUT/examples/kotlin.jar" 2>&1 | grep -v '^warning:' || true
+  java -cp "$OUT/examples/kotlin.jar:$cp:$KOTLIN_HOME/lib/kotlin-stdlib.jar" \
+    -Djna.library.path="$ROOT/target/release" RedtrustLoginKt
+  local maps=""
+  for m in "$OUT"/swift-gen/*.modulemap; do maps="$maps -Xcc -fmodule-map-file=/host/${m#"$ROOT"/}"; done
+  in_chroot sh -c "cd /host && swiftc -module-name Example $maps -I target/uniffi/swift-gen \
+    target/uniffi/swift-gen/*.swift examples/swift/main.swift -L target/release -lcertbridge_ffi \
+    -Xlinker -rpath -Xlinker /host/target/release -o target/uniffi/examples/swift-example \
+    && target/uniffi/examples/swift-example"
+  stage_end
+}
+
+cmd_test() {
+  local t0; t0=$(date +%s.%N)
+  cmd_deps
+  cmd_build
+  cmd_test_python
+  cmd_test_kotlin
+  cmd_test_swift
+  printf '\n=== uniffi total: %.1fs\n' "$(echo "$(date +%s.%N) - $t0" | bc)"
+}
+
+case "${1:-}" in
+  deps) cmd_deps ;;
+  build) cmd_build ;;
+  test-python) cmd_test_python ;;
+  test-kotlin) cmd_test_kotlin ;;
+  test-swift) cmd_test_swift ;;
+  test) cmd_test ;;
+  wheel) cmd_wheel ;;
+  examples) cmd_examples ;;
+  *) sed -n '2,22p' "$0"; exit 2 ;;
+esac
