@@ -31,7 +31,11 @@ targets=${FUZZ_TARGETS:-$(cd fuzz && cargo fuzz list)}
 python3 fuzz/seeds/make_corpus.py "$ROOT" fuzz/corpus
 
 t0=$(date +%s)
-(cd fuzz && cargo fuzz build -O -s "$SAN" $targets)
+if [ -n "${FUZZ_TARGETS:-}" ]; then
+  for t in $targets; do (cd fuzz && cargo fuzz build -O -s "$SAN" "$t"); done
+else
+  (cd fuzz && cargo fuzz build -O -s "$SAN")   # all targets, one cargo invocation
+fi
 echo "fuzz build: $(( $(date +%s) - t0 ))s"
 
 fail=0
