@@ -34,7 +34,8 @@ if [ -n "${missing:-}" ]; then
 fi
 
 echo "=== build (release)"
-cargo build -q --release -p certbridge-cli -p certbridge-e2e --example bench_acme
+cargo build -q --release -p certbridge-cli
+cargo build -q --release -p certbridge-e2e --example bench_acme
 CLI=$ROOT/target/release/certbridge
 LIB=$ROOT/target/release/examples/bench_acme
 
