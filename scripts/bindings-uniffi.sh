@@ -145,6 +145,10 @@ cmd_test_kotlin() {
 
 # Runs "$@" inside the chroot with the tree bound at /host; always unmounts.
 in_chroot() {
+  # One chroot serves every checkout on the machine: hold a lock so two runs
+  # never bind different trees onto the same /host.
+  exec 9>"$CACHE/chroot.lock"
+  flock 9
   mkdir -p "$CHROOT/host"
   mountpoint -q "$CHROOT/proc" || mount -t proc proc "$CHROOT/proc"
   mountpoint -q "$CHROOT/host" || mount --bind "$ROOT" "$CHROOT/host"
@@ -152,6 +156,7 @@ in_chroot() {
   local rc=0
   chroot "$CHROOT" "$@" || rc=$?
   umount "$CHROOT/host" "$CHROOT/proc"; trap - EXIT
+  flock -u 9
   return $rc
 }
 
