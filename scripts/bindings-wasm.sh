@@ -3,7 +3,8 @@
 #
 #   scripts/bindings-wasm.sh deps          install what is missing (idempotent)
 #   scripts/bindings-wasm.sh check         cargo check of the core for wasm32,
-#                                          with and without the client feature
+#                                          with and without the client feature,
+#                                          and clippy -D warnings of the binding
 #   scripts/bindings-wasm.sh build         .wasm (size profile) + JS glue in bindings-wasm/pkg
 #   scripts/bindings-wasm.sh test-node     node --test suites (vectors, errors, client, types)
 #   scripts/bindings-wasm.sh test-browser  headless Chromium suite
@@ -83,6 +84,13 @@ cmd_check() {
   stage_end
   stage "cargo check certbridge (wasm32, client)"
   wasm_cargo check -q -p certbridge --features client
+  stage_end
+  # The binding is empty on native targets, so the workspace clippy does not
+  # see it: lint it for wasm32 with Debian's clippy for rustc-web (first on
+  # PATH so `cargo clippy` does not pick rustup's, which has no wasm32 std).
+  apt_install rust-web-clippy
+  stage "cargo clippy certbridge-wasm (wasm32)"
+  PATH=/usr/bin:$PATH wasm_cargo clippy -q -p certbridge-wasm --profile "$PROFILE" -- -D warnings
   stage_end
 }
 

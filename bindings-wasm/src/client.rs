@@ -30,7 +30,7 @@ pub struct JsRedtrustClient {
 // native targets); on wasm32 there is one JS thread and the JS values inside
 // are never `Send`, which is what this lint is about.
 #[allow(clippy::arc_with_non_send_sync)]
-fn transport(options: &JsValue) -> Result<Arc<dyn Transport>, Error> {
+pub(crate) fn transport(options: &JsValue) -> Result<Arc<dyn Transport>, Error> {
     let custom = get(options, "transport");
     if let Some(f) = custom.dyn_ref::<Function>() {
         return Ok(Arc::new(JsTransport::new(f.clone())));
@@ -45,7 +45,7 @@ fn transport(options: &JsValue) -> Result<Arc<dyn Transport>, Error> {
     Ok(Arc::new(ReqwestTransport::new(&config)?))
 }
 
-fn positive(options: &JsValue, key: &str, field: &str) -> Result<Option<u64>, Error> {
+pub(crate) fn positive(options: &JsValue, key: &str, field: &str) -> Result<Option<u64>, Error> {
     let v = get(options, key);
     if v.is_undefined() || v.is_null() {
         return Ok(None);
@@ -56,14 +56,20 @@ fn positive(options: &JsValue, key: &str, field: &str) -> Result<Option<u64>, Er
         .ok_or_else(|| Error::invalid_input(field, "must be a whole number >= 0"))
 }
 
+/// A driver over `options.transport` (or fetch) and the JS clock, with
+/// `options.maxRetries`.
 #[allow(clippy::arc_with_non_send_sync)]
-fn client(options: &JsValue) -> Result<RedtrustClient, Error> {
-    let config = redtrust_config(options)?;
+pub(crate) fn driver(options: &JsValue) -> Result<Driver, Error> {
     let mut retry = RetryPolicy::default();
     if let Some(n) = positive(options, "maxRetries", "max_retries")? {
         retry.max_retries = u32::try_from(n).unwrap_or(u32::MAX);
     }
-    let driver = Driver::new(transport(options)?, Arc::new(JsClock)).with_retry(retry);
+    Ok(Driver::new(transport(options)?, Arc::new(JsClock)).with_retry(retry))
+}
+
+fn client(options: &JsValue) -> Result<RedtrustClient, Error> {
+    let config = redtrust_config(options)?;
+    let driver = driver(options)?;
     let mut client = RedtrustClient::new(config, driver);
     let password = opt_str_member(options, "password", "password")?;
     match (opt_str_member(options, "username", "username")?, password) {
@@ -93,9 +99,9 @@ fn client(options: &JsValue) -> Result<RedtrustClient, Error> {
 }
 
 /// Runs `f` on the client as a Promise of the converted result.
-fn promise<T, F, Fut>(c: &Rc<RedtrustClient>, f: F) -> Promise
+pub(crate) fn promise<C: 'static, T, F, Fut>(c: &Rc<C>, f: F) -> Promise
 where
-    F: FnOnce(Rc<RedtrustClient>) -> Fut + 'static,
+    F: FnOnce(Rc<C>) -> Fut + 'static,
     Fut: std::future::Future<Output = Result<T, Error>> + 'static,
     T: Into<JsValue>,
 {

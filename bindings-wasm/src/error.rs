@@ -6,7 +6,8 @@
 //! `provider`, `auth`, `protocol`, `crypto`, `timeout`, `cancelled`), `code`,
 //! `field`, `status`, plus what the variant carries (`context`, `reason`,
 //! `provider`, `correlationId`, `retryAfter` in unix milliseconds,
-//! `details`). Absent values are `undefined`. Nothing secret is in a core
+//! `details`) and `retryable` (whether the same call may succeed later).
+//! Absent values are `undefined`. Nothing secret is in a core
 //! error, so nothing secret reaches JS.
 
 use certbridge::{Error, Timestamp};
@@ -21,6 +22,7 @@ pub(crate) fn error_to_js(e: &Error) -> JsValue {
     err.set_name("CertbridgeError");
     let o: &Object = err.as_ref();
     set(o, "kind", e.kind());
+    set(o, "retryable", e.is_retryable());
     if let Some(code) = e.code() {
         set(o, "code", code);
     }

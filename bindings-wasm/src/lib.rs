@@ -15,14 +15,24 @@
 pub use certbridge;
 
 #[cfg(target_arch = "wasm32")]
+mod acme;
+#[cfg(target_arch = "wasm32")]
+mod acme_client;
+#[cfg(target_arch = "wasm32")]
 mod client;
 #[cfg(target_arch = "wasm32")]
 mod convert;
+#[cfg(target_arch = "wasm32")]
+mod crypto;
 #[cfg(target_arch = "wasm32")]
 mod error;
 #[cfg(target_arch = "wasm32")]
 mod host;
 #[cfg(target_arch = "wasm32")]
 mod redtrust;
+#[cfg(target_arch = "wasm32")]
+mod swisssign;
+#[cfg(target_arch = "wasm32")]
+mod swisssign_client;
 #[cfg(target_arch = "wasm32")]
 mod types;

@@ -1,7 +1,9 @@
 // The shared-vector runner for the JS API (tests/vectors/README.md): maps
-// each `op` to the JS call, then compares like the Rust runner does. Our
-// records have camelCase keys; vectors use snake_case, so values are
-// compared after turning keys back into snake_case.
+// each `op` to the JS call, then compares like the Rust runner
+// (core/tests/vectors/common.rs) does. Our records have the core's keys
+// turned into camelCase by one rule (convert.rs, `snake_to_camel`); the
+// expected values get the same rule before comparing, so the comparison is
+// exact.
 import { readFileSync, readdirSync } from 'node:fs';
 
 export const VECTORS_DIR = new URL('../../tests/vectors/', import.meta.url);
@@ -15,9 +17,12 @@ export function loadCases() {
   });
 }
 
-const FREE_FORM = new Set(['info']);
-const camel = (k) => k.replace(/_([a-z0-9])/g, (_, c) => c.toUpperCase());
-const snake = (k) => k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+export const KEYS_DIR = new URL('keys/', VECTORS_DIR);
+
+// Members whose keys are data (convert.rs FREE_FORM): never renamed.
+const FREE_FORM = new Set(['info', 'profiles']);
+/** convert.rs `snake_to_camel`: drop each `_`, upper-case the next char. */
+export const camel = (k) => k.replace(/_+(.?)/g, (_, c) => c.toUpperCase());
 
 /** Renames object keys recursively, leaving free-form maps alone. */
 export function renameKeys(value, f) {
@@ -42,11 +47,17 @@ function response(r) {
 // Like the Rust runner: a missing string input is "".
 const str = (input, k) => (typeof input[k] === 'string' ? input[k] : '');
 const opt = (input, k) => (typeof input[k] === 'string' ? input[k] : undefined);
+const num = (input, k) => (typeof input[k] === 'number' ? input[k] : undefined);
+const bool = (input, k) => (typeof input[k] === 'boolean' ? input[k] : undefined);
+const strings = (input, k) => (Array.isArray(input[k]) ? input[k].filter((s) => typeof s === 'string') : []);
+const b64 = (input, k) => new Uint8Array(Buffer.from(str(input, k), 'base64'));
+const ms = (input) => (input.now ?? 0) * 1000;
 
 const request = (r) => ({ kind: 'request', value: r });
-const value = (v) => ({ kind: 'value', value: v });
+/** A value; `undefined` (a Rust `()`) is JSON `null`, as in the Rust runner. */
+const value = (v) => ({ kind: 'value', value: v === undefined ? null : v });
 
-/** Op tables per provider prefix; adding SwissSign means adding `swisssign`. */
+/** Op tables per provider prefix. */
 export function opTables(cb) {
   const config = (i) => ({ server: str(i, 'server'), compat: opt(i, 'compat') });
   const session = (i) => ({ accessToken: str(i, 'access_token'), refreshToken: opt(i, 'refresh_token') });
@@ -66,7 +77,7 @@ export function opTables(cb) {
             (c.input.now ?? 0) * 1000,
           ),
         ),
-      parse_redirect: (c) => value({ temporal_token: cb.redtrustParseRedirect(str(c.input, 'url')) }),
+      parse_redirect: (c) => value({ temporalToken: cb.redtrustParseRedirect(str(c.input, 'url')) }),
       login: (c) =>
         request(
           cb.redtrustLoginRequest(config(c.input), {
@@ -110,6 +121,225 @@ export function opTables(cb) {
           sha256: cb.thumbprintSha256(str(c.input, 'certificate')),
         }),
       parse_dn: (c) => value(cb.parseDn(str(c.input, 'text'))),
+    },
+    swisssign: swissSignOps(cb),
+    crypto: cryptoOps(cb),
+    acme: acmeOps(cb),
+    identrust: identrustOps(cb),
+  };
+}
+
+/** core/tests/vectors/swisssign.rs, through the JS API. */
+function swissSignOps(cb) {
+  const config = (i) => ({
+    baseUrl: opt(i, 'base_url'),
+    compat: i.compat === undefined ? undefined : renameKeys(i.compat, camel),
+  });
+  // A session from `token`, or a JWT signed locally from `account`, `api_key` and `now`.
+  const auth = (i) =>
+    opt(i, 'account') !== undefined
+      ? { ...config(i), account: str(i, 'account'), apiKey: str(i, 'api_key'), now: ms(i) }
+      : { ...config(i), token: str(i, 'token') };
+  // Builds the request, or parses the response (like the Rust `endpoint`).
+  const endpoint = (build, parse) => (c) =>
+    c.response ? value(parse(response(c.response))) : request(build(auth(c.input), c.input));
+  const issueRequest = (i) => {
+    const r = { productReference: str(i, 'product'), csr: opt(i, 'csr') };
+    const dns = strings(i, 'dns');
+    const emails = strings(i, 'emails');
+    const ips = strings(i, 'ips');
+    const subjectDn = opt(i, 'subject_dn');
+    const validity = num(i, 'validity');
+    if (subjectDn !== undefined || validity !== undefined || dns.length || emails.length || ips.length) {
+      const ext = {};
+      if (dns.length) ext.requestDns = dns.map((d) => ({ dns: d }));
+      if (emails.length) ext.requestRfc822 = emails;
+      if (ips.length) ext.requestIp = ips;
+      r.overrides = { subjectDn, validity, requestExtensions: Object.keys(ext).length ? ext : undefined };
+    }
+    r.tags = strings(i, 'tags');
+    r.note = opt(i, 'note');
+    r.publishCertificate = bool(i, 'publish_certificate');
+    r.synchronous = bool(i, 'synchronous');
+    r.acceptTerms = bool(i, 'accept_terms');
+    r.includeCertificateChain = bool(i, 'include_certificate_chain');
+    return r;
+  };
+  const page = (i) => ({ start: num(i, 'start'), length: num(i, 'length') });
+  return {
+    jwt_local: (c) => value({ token: cb.swissSignLocalJwt(str(c.input, 'account'), str(c.input, 'api_key'), ms(c.input)) }),
+    jwt: (c) =>
+      c.response
+        ? value(cb.swissSignParseJwt(response(c.response), ms(c.input)))
+        : request(cb.swissSignJwtRequest(config(c.input), { userName: str(c.input, 'user_name'), userSecret: str(c.input, 'user_secret') })),
+    api_error: (c) => value(cb.swissSignParseError(response(c.response))),
+    search_clients: endpoint((a, i) => cb.swissSignSearchClientsRequest(a, opt(i, 'search')), cb.swissSignParseSearchClients),
+    search_clients_paged: endpoint(
+      (a, i) => cb.swissSignSearchClientsPagedRequest(a, { search: opt(i, 'search'), ...page(i) }),
+      cb.swissSignParseSearchClientsPaged,
+    ),
+    get_client: endpoint((a, i) => cb.swissSignGetClientRequest(a, str(i, 'client')), cb.swissSignParseClient),
+    register_domains: endpoint(
+      (a, i) => cb.swissSignRegisterDomainsRequest(a, str(i, 'client'), strings(i, 'domains')),
+      cb.swissSignParseRegisterDomains,
+    ),
+    list_domains: endpoint((a, i) => cb.swissSignListDomainsRequest(a, str(i, 'client')), cb.swissSignParseListDomains),
+    domain: endpoint((a, i) => cb.swissSignDomainRequest(a, str(i, 'domain'), opt(i, 'action')), cb.swissSignParseDomain),
+    delete_domain: endpoint((a, i) => cb.swissSignDeleteDomainRequest(a, str(i, 'domain')), cb.swissSignParseDeleteDomain),
+    issue_csr: endpoint((a, i) => cb.swissSignIssueCsrRequest(a, str(i, 'product'), str(i, 'csr')), cb.swissSignParseIssueCsr),
+    issue: endpoint((a, i) => cb.swissSignIssueRequest(a, issueRequest(i)), cb.swissSignParseIssue),
+    validate_issue: endpoint((a, i) => cb.swissSignValidateRequest(a, issueRequest(i)), cb.swissSignParseValidate),
+    order_status: endpoint((a, i) => cb.swissSignOrderStatusRequest(a, str(i, 'order')), cb.swissSignParseOrderStatus),
+    get_order: endpoint((a, i) => cb.swissSignGetOrderRequest(a, str(i, 'order')), cb.swissSignParseOrder),
+    // `search` is in the API's own camelCase, as in the vectors.
+    search_orders: endpoint((a, i) => cb.swissSignSearchOrdersRequest(a, i.search ?? {}), cb.swissSignParseSearchOrders),
+    search_orders_paged: endpoint(
+      (a, i) => cb.swissSignSearchOrdersPagedRequest(a, i.search ?? {}, page(i)),
+      cb.swissSignParseSearchOrdersPaged,
+    ),
+    chain: endpoint((a, i) => cb.swissSignChainRequest(a, str(i, 'order')), cb.swissSignParseChain),
+    revoke: endpoint(
+      (a, i) => cb.swissSignRevokeRequest(a, renameKeys(i.certificates ?? [], camel)),
+      cb.swissSignParseRevoke,
+    ),
+  };
+}
+
+/** core/tests/vectors/crypto.rs: base64 input is DER bytes, else PEM text. */
+function cryptoOps(cb) {
+  const input = (i) => (opt(i, 'base64') !== undefined ? b64(i, 'base64') : str(i, 'pem'));
+  return {
+    certificate: (c) => value(cb.parseCertificate(input(c.input))),
+    pkcs7: (c) => value(cb.parsePkcs7(input(c.input)).map((cert) => cert.subject)),
+    thumbprints: (c) => value({ sha1: cb.thumbprintSha1(input(c.input)), sha256: cb.thumbprintSha256(input(c.input)) }),
+    jwt_hs256: (c) => value(cb.jwtHs256(c.input.claims ?? null, str(c.input, 'key'))),
+  };
+}
+
+/** The committed test keys (tests/vectors/keys), as AccountKeys. */
+function keyOf(cb, i, field) {
+  return cb.AccountKey.fromPem(readFileSync(new URL(str(i, field), KEYS_DIR), 'utf8'));
+}
+
+/** core/tests/vectors/acme.rs (`acme.*`). */
+function acmeOps(cb) {
+  const key = (i) => keyOf(cb, i, 'key');
+  const eab = (i) => ({ kid: str(i, 'kid'), hmacKey: str(i, 'hmac_key') });
+  const args = (i) => [key(i), str(i, 'account_url'), str(i, 'url'), str(i, 'nonce')];
+  const parse = (f) => (c) => value(f(response(c.response), ms(c.input)));
+  return {
+    eab_key: (c) => value(cb.acmeEabKey(eab(c.input))),
+    eab_binding: (c) => value(cb.acmeEabBinding(eab(c.input), c.input.jwk ?? null, str(c.input, 'url'))),
+    thumbprint: (c) => {
+      const k = key(c.input);
+      return value({ jwk: k.jwk(), thumbprint: k.thumbprint() });
+    },
+    new_account: (c) => {
+      const i = c.input;
+      return request(
+        cb.acmeNewAccountRequest(key(i), str(i, 'url'), str(i, 'nonce'), {
+          contact: Array.isArray(i.contact) ? i.contact : [],
+          termsOfServiceAgreed: i.terms_of_service_agreed === true,
+          onlyReturnExisting: i.only_return_existing === true,
+          eab: i.eab ? { kid: str(i.eab, 'kid'), hmacKey: str(i.eab, 'hmac_key') } : undefined,
+        }),
+      );
+    },
+    new_order: (c) =>
+      request(
+        cb.acmeNewOrderRequest(...args(c.input), {
+          identifiers: (c.input.identifiers ?? []).map((v) => (typeof v === 'string' ? v : '')),
+          profile: opt(c.input, 'profile'),
+          replaces: opt(c.input, 'replaces'),
+        }),
+      ),
+    post_as_get: (c) => request(cb.acmePostAsGetRequest(...args(c.input))),
+    finalize: (c) => {
+      const [k, acct, url, nonce] = args(c.input);
+      return request(cb.acmeFinalizeRequest(k, acct, url, b64(c.input, 'csr_base64'), nonce));
+    },
+    respond_challenge: (c) => request(cb.acmeRespondChallengeRequest(...args(c.input))),
+    new_authz: (c) => {
+      const [k, acct, url, nonce] = args(c.input);
+      return request(cb.acmeNewAuthzRequest(k, acct, url, str(c.input, 'identifier'), nonce));
+    },
+    deactivate_authz: (c) => request(cb.acmeDeactivateAuthorizationRequest(...args(c.input))),
+    deactivate_account: (c) =>
+      request(cb.acmeDeactivateAccountRequest(key(c.input), str(c.input, 'account_url'), str(c.input, 'nonce'))),
+    revoke: (c) => {
+      const [k, acct, url, nonce] = args(c.input);
+      return request(cb.acmeRevokeRequest(k, acct, url, b64(c.input, 'certificate_base64'), num(c.input, 'reason'), nonce));
+    },
+    key_change: (c) => {
+      const [k, acct, url, nonce] = args(c.input);
+      return request(cb.acmeKeyChangeRequest(k, keyOf(cb, c.input, 'new_key'), acct, url, nonce));
+    },
+    es256_signed: (c) => {
+      const [k, acct, url, nonce] = args(c.input);
+      const r = cb.acmeSignedRequest(k, acct, url, nonce, c.input.payload);
+      const body = JSON.parse(new TextDecoder().decode(r.body));
+      const { header, payload } = cb.acmeVerifyJws(body, k);
+      return value({
+        header,
+        payload,
+        signatureBytes: Buffer.from(body.signature, 'base64url').length,
+        verified: true,
+        thumbprint: k.thumbprint(),
+      });
+    },
+    new_nonce: (c) => request(cb.acmeNewNonceRequest(str(c.input, 'url'))),
+    download_certificate: (c) => request(cb.acmeDownloadCertificateRequest(...args(c.input))),
+    renewal_info_request: (c) => request(cb.acmeRenewalInfoRequest(str(c.input, 'url'), str(c.input, 'cert_id'))),
+    directory: parse(cb.acmeParseDirectory),
+    problem: (c) => {
+      try {
+        cb.acmeCheckResponse(response(c.response), ms(c.input));
+        return value(null);
+      } catch (e) {
+        if (!cb.isCertbridgeError(e)) throw e;
+        const { kind, code, status, retryAfter, retryable, details } = e;
+        return value({ kind, code, status, retryAfter, retryable, details: details ?? null });
+      }
+    },
+    order: (c) =>
+      value(
+        c.input.new === true
+          ? cb.acmeParseOrder(response(c.response), ms(c.input))
+          : cb.acmeParseOrder(response(c.response), ms(c.input), str(c.input, 'url')),
+      ),
+    authorization: (c) =>
+      value(
+        c.input.new === true
+          ? cb.acmeParseAuthorization(response(c.response), ms(c.input))
+          : cb.acmeParseAuthorization(response(c.response), ms(c.input), str(c.input, 'url')),
+      ),
+    challenge: parse(cb.acmeParseChallenge),
+    challenge_task: (c) =>
+      value(
+        cb.acmeChallengeTask(
+          { type: str(c.input, 'type'), url: 'https://ca.example/chall', status: 'pending', token: opt(c.input, 'token') },
+          str(c.input, 'identifier'),
+          str(c.input, 'thumbprint'),
+        ),
+      ),
+    cert_id: (c) => value(cb.acmeCertId(str(c.input, 'certificate'))),
+    renewal_info: parse(cb.acmeParseRenewalInfo),
+    certificate: parse(cb.acmeParseCertificate),
+    account: parse(cb.acmeParseAccount),
+  };
+}
+
+/** core/tests/vectors/acme.rs (`identrust.*`). */
+function identrustOps(cb) {
+  return {
+    create_account: (c) =>
+      request(cb.identrustCreateAccountRequest(str(c.input, 'reseller_base'), str(c.input, 'api_key'), str(c.input, 'customer_email'))),
+    create_account_response: (c) => value(cb.identrustParseCreateAccount(response(c.response), ms(c.input))),
+    directory_url: (c) => {
+      const r = opt(c.input, 'reseller_base');
+      const a = opt(c.input, 'acme_base');
+      const env = r !== undefined && a !== undefined ? { resellerBase: r, acmeBase: a } : undefined;
+      return value(cb.identrustDirectoryUrl(env, str(c.input, 'profile')));
     },
   };
 }
@@ -172,7 +402,7 @@ export function check(c, outcome) {
     subsetDiff('request', { body: '', ...expect.request }, actual, diffs);
   } else if (outcome.kind === 'value') {
     if (!('value' in expect)) return [`produced value ${JSON.stringify(outcome.value)}, expected ${JSON.stringify(expect)}`];
-    subsetDiff('value', expect.value, renameKeys(outcome.value, snake), diffs);
+    subsetDiff('value', renameKeys(expect.value, camel), outcome.value, diffs);
   } else {
     const e = outcome.error;
     if (!expect.error) return [`failed with ${e.kind} (${e.message}), expected ${JSON.stringify(expect)}`];
