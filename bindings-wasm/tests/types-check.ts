@@ -4,6 +4,11 @@ import {
   RedtrustClient, isCertbridgeError, parseDn, redtrustCreateCsrRequest, redtrustLoginUrl,
   redtrustParseCreateCsr, redtrustParseFinalize, redtrustParseSession, thumbprintSha1,
   type CertbridgeError, type HttpRequest, type RedtrustCreatedCsr, type RedtrustCsrRequest, type RedtrustIssued, type Session,
+  SwissSignClient, SwissSignIssueFlow, AcmeClient, IdenTrustClient, AccountKey, PrivateKey,
+  generateKey, generateAccountKey, buildCsr, parseCertificate, parsePkcs7, jwtHs256, acmeEabKey,
+  swissSignOrderStatusRequest, swissSignParseOrder, acmeParseOrder, acmeNewOrderRequest, identrustDirectoryUrl,
+  type SwissSignIssued, type SwissSignOrder, type SwissSignOrderStatus, type AcmeIssued, type AcmeOrder,
+  type Certificate, type ChallengeTask, type IdenTrustAccount, type KeyKind, type FlowStep,
 } from 'certbridge';
 
 const req: HttpRequest = redtrustLoginUrl(
@@ -43,7 +48,49 @@ function describe(e: unknown): string {
   return 'other';
 }
 
+// SwissSign, ACME, IdenTrust, crypto.
+const kind: KeyKind = 'rsa-3072';
+const pk: PrivateKey = generateKey(kind);
+const csr = buildCsr(pk, { subject: [{ attribute: 'CN', value: 'x.example' }], dnsNames: ['x.example'] });
+const csrDer: Uint8Array = csr.der;
+const cert: Certificate = parseCertificate(csr.pem);
+const notAfter: number = cert.notAfter;
+const certs: Certificate[] = parsePkcs7(new Uint8Array());
+const jwt: string = jwtHs256({ sub: 'a', n: 1, nested: { ok: true } }, 'key');
+const eab: string = acmeEabKey({ kid: 'k', hmacKey: 'a2V5' }).hmacKeyB64url;
+const ssReq: HttpRequest = swissSignOrderStatusRequest({ account: 'a', apiKey: 'k', now: 0 }, 'ord-x');
+const order: SwissSignOrder = swissSignParseOrder({ status: 200, body: '{}' });
+const status: SwissSignOrderStatus = order.status;
+const ss = new SwissSignClient({ baseUrl: 'https://ra.example', account: 'a', apiKey: 'k', pollInitialMs: 100 });
+const flowObj = new SwissSignIssueFlow({ token: 't' }, 'pma-x', csr.pem, Date.now() + 1000);
+const step: FlowStep<SwissSignIssued> = flowObj.next();
+const acmeOrder: AcmeOrder = acmeParseOrder({ status: 201, body: '{}' });
+const newOrder: HttpRequest = acmeNewOrderRequest(generateAccountKey(), 'a', 'u', 'n', { identifiers: ['x', { type: 'ip', value: '192.0.2.1' }] });
+const dirUrl: string = identrustDirectoryUrl(undefined, 'TLS-90d');
+async function acmeFlow(): Promise<string> {
+  const published: ChallengeTask[] = [];
+  const acme: AcmeClient = await AcmeClient.connect('https://ca/dir', AccountKey.generate(), {
+    eab: { kid: 'k', hmacKey: 'a2V5' },
+    solver: { publish: (t) => { published.push(...t); } },
+  });
+  const issued: AcmeIssued = await acme.issue({ identifiers: ['x.example'], csr: csr.der, challengeTypes: ['dns-01'] });
+  const reseller = new IdenTrustClient({ apiKey: 'k' });
+  const account: IdenTrustAccount = await reseller.createAccount('a@b.example');
+  const again: AcmeClient = await reseller.acmeClient('TLS-90d', account, generateAccountKey());
+  const done: SwissSignIssued = await ss.issue('pma-x', csr.der, { timeoutMs: 1000 });
+  return issued.chain.pem + done.pemChain + (again.accountUrl ?? '');
+}
+
 // Misuse must not compile.
+// @ts-expect-error key kinds are a closed set
+generateKey('ed25519');
+// @ts-expect-error a SwissSign session needs credentials of one kind
+new SwissSignClient({ baseUrl: 'https://ra.example', account: 'a' });
+// @ts-expect-error revocation reasons are a closed set
+ss.revokeOrder('ord-x', 'because');
+// @ts-expect-error challenge types are a closed set
+void ({ identifiers: ['x'], csr: '', challengeTypes: ['http-02'] } satisfies Parameters<AcmeClient['issue']>[0]);
+
 // @ts-expect-error keyType is a closed set
 const bad1: RedtrustCsrRequest = { dn: [], keyType: 'EC' };
 // @ts-expect-error compat is a closed set
@@ -54,3 +101,4 @@ new RedtrustClient({ server: 's', transport: async () => 42 });
 const bad2: string = await client.issue(request);
 
 export { created, method, body, expires, create, thumb, sha1, flow, describe, bad1, bad2 };
+export { csrDer, notAfter, certs, jwt, eab, ssReq, status, step, acmeOrder, newOrder, dirUrl, acmeFlow };

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { loadCases } from '../vectors.js';
 import { start } from './server.js';
+import { startSim } from '../support/peers.js';
 
 const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const ARGS = [
@@ -15,12 +16,15 @@ const ARGS = [
   '--disable-background-networking', '--disable-component-update', '--disable-sync',
 ];
 
-test('Chromium: login URL, redirect parsing, errors and a fetch login', async () => {
+test('Chromium: login URL, redirect parsing, errors, a fetch login, key + CSR, SwissSign issuance over CORS', async () => {
   const cases = loadCases();
   const loginCase = cases.find((c) => c.name === 'redtrust/login-url/v4.33-example-shape');
   const redirectCase = cases.find((c) => c.name === 'redtrust/redirect/plain');
   assert.ok(loginCase && redirectCase, 'vectors missing');
 
+  // The simulator speaks plain HTTP on loopback: no certificate to trust,
+  // and a real cross-origin peer for the page (CORS preflights included).
+  const sim = await startSim();
   const { server, logins, origin } = await start();
   const profile = mkdtempSync(join(tmpdir(), 'certbridge-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
@@ -33,9 +37,15 @@ test('Chromium: login URL, redirect parsing, errors and a fetch login', async ()
     const console = [];
     page.on('console', (m) => console.push(m.text()));
     page.on('pageerror', (e) => console.push(String(e)));
-    const input = JSON.stringify({ loginUrl: loginCase.input, redirect: redirectCase.input.url });
+    const input = JSON.stringify({
+      loginUrl: loginCase.input,
+      redirect: redirectCase.input.url,
+      sim: sim.url,
+      account: 'service.account',
+      apiKey: 'n1dNUaDMoOJSG4AkMlMNnOR5C6LtGNm0dfeSdPKy8x1ddyhWqJCmuekK6k41j88w',
+    });
     await page.goto(`${origin}/bindings-wasm/tests/browser/page.html?input=${encodeURIComponent(input)}`);
-    await page.waitForFunction(() => window.__result !== undefined, null, { timeout: 30_000 });
+    await page.waitForFunction(() => window.__result !== undefined, null, { timeout: 60_000 });
     const result = await page.evaluate(() => window.__result);
     assert.equal(result.failure, undefined, `${result.failure}\n${console.join('\n')}`);
 
@@ -46,7 +56,19 @@ test('Chromium: login URL, redirect parsing, errors and a fetch login', async ()
     assert.deepEqual(result.session, { accessToken: 'browser-token', expiresAt: 4070908800000 });
     assert.deepEqual(logins, [{ contentType: 'application/json', body: '{"username":"app","password":"pw"}' }]);
     assert.ok(result.clockSkewSecs <= 2, `Date.now() clock off by ${result.clockSkewSecs}s`);
+
+    assert.equal(result.csr.kind, 'ec-p256');
+    assert.match(result.csr.pem, /^-----BEGIN CERTIFICATE REQUEST-----\n/);
+    assert.ok(result.csr.derLength > 100);
+    const ss = result.swisssign;
+    assert.equal(ss.validated, true);
+    assert.match(ss.order, /^ord-[0-9a-f-]{36}$/);
+    assert.deepEqual(ss.sans, [{ type: 'dns', value: 'browser.example' }]);
+    assert.ok(ss.chainLength >= 2);
+    assert.equal(ss.status, 'ISSUED');
+    assert.equal(ss.leafFirstInPemChain, true);
   } finally {
+    sim.stop();
     await context.close();
     server.close();
     rmSync(profile, { recursive: true, force: true });
