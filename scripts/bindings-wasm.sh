@@ -102,7 +102,12 @@ cmd_build() {
   stage_end
   stage "wasm-bindgen --target web"
   rm -rf "$PKG/pkg"
-  wasm-bindgen --target web --out-dir "$PKG/pkg" --out-name certbridge_wasm "$WASM"
+  # The name section (function names for stack traces) is as large as the
+  # code itself: browsers download every byte, so it goes unless
+  # CERTBRIDGE_WASM_KEEP_NAMES=1 (debugging).
+  local names=(--remove-name-section --remove-producers-section)
+  [ "${CERTBRIDGE_WASM_KEEP_NAMES:-0}" = 1 ] && names=()
+  wasm-bindgen --target web "${names[@]}" --out-dir "$PKG/pkg" --out-name certbridge_wasm "$WASM"
   stage_end
   built=1
 }

@@ -19,7 +19,7 @@ use crate::acme::{
     crl_reason, eab_key, environment, identifier, identifiers, reseller_account_from_js,
     reseller_account_to_js, JsAccountKey,
 };
-use crate::client::{driver, positive, promise};
+use crate::client::{driver, positive, promise, LocalTask};
 use crate::convert::{
     absent, bytes_or_text, get, opt_bool, opt_str_member, str_member, strings, to_js,
 };
@@ -167,7 +167,7 @@ impl JsAcmeClient {
     ) -> PromiseAcmeClient {
         let options: JsValue = options.map(Into::into).unwrap_or(JsValue::UNDEFINED);
         let key = key.inner.clone();
-        future_to_promise(async move {
+        let task: LocalTask = Box::pin(async move {
             let made = async {
                 let driver = acme_driver(&options)?;
                 let client = AcmeClient::connect(driver, &directory_url, key).await?;
@@ -176,8 +176,8 @@ impl JsAcmeClient {
             .await;
             made.map(|c| JsAcmeClient { inner: Rc::new(c) }.into())
                 .map_err(|e| error_to_js(&e))
-        })
-        .unchecked_into()
+        });
+        future_to_promise(task).unchecked_into()
     }
 
     /// The directory.

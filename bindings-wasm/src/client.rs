@@ -106,8 +106,17 @@ where
     T: Into<JsValue>,
 {
     let c = Rc::clone(c);
-    future_to_promise(async move { f(c).await.map(Into::into).map_err(|e| error_to_js(&e)) })
+    // Boxed so `future_to_promise` (its task and waker machinery) is
+    // instantiated once for every method instead of once per method: tens
+    // of KiB of .wasm.
+    let task: LocalTask =
+        Box::pin(async move { f(c).await.map(Into::into).map_err(|e| error_to_js(&e)) });
+    future_to_promise(task)
 }
+
+/// A boxed JS task (see `promise`).
+pub(crate) type LocalTask =
+    std::pin::Pin<Box<dyn std::future::Future<Output = Result<JsValue, JsValue>>>>;
 
 #[wasm_bindgen(js_class = RedtrustClient)]
 impl JsRedtrustClient {
