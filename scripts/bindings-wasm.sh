@@ -56,6 +56,8 @@ have_wasm_bindgen() {
 cmd_deps() {
   stage "deps"
   apt_install rustc-web cargo-web rust-web-src lld-22 chromium
+  # End-to-end peers: Pebble (ACME, EAB required) with an openssl-made CA.
+  apt_install pebble openssl
   [ -n "$WB_VERSION" ] || { echo "no exact wasm-bindgen pin in bindings-wasm/Cargo.toml" >&2; exit 2; }
   if ! have_wasm_bindgen; then
     command -v cargo >/dev/null || { echo "cargo (rustup) is needed to install wasm-bindgen-cli" >&2; exit 2; }
@@ -115,6 +117,21 @@ cmd_build() {
 ensure_built() {
   # Standalone suites rebuild (cargo is incremental); `test` builds once.
   cmd_build
+  ensure_sim
+}
+
+# The simulator the end-to-end and browser tests start (tests/support/
+# peers.js): an existing build (`./x test` has made one by then) or one
+# `cargo build`, reused afterwards.
+ensure_sim() {
+  [ -n "${CERTBRIDGE_SIM_BIN:-}" ] && return 0
+  local bin=${CARGO_TARGET_DIR:-$ROOT/target}/debug/certbridge-sim
+  if [ ! -x "$bin" ]; then
+    stage "cargo build certbridge-sim (once)"
+    cargo build -q -p certbridge-sim --bin certbridge-sim
+    stage_end
+  fi
+  export CERTBRIDGE_SIM_BIN=$bin
 }
 
 cmd_test_node() {

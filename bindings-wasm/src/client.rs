@@ -46,14 +46,7 @@ pub(crate) fn transport(options: &JsValue) -> Result<Arc<dyn Transport>, Error> 
 }
 
 pub(crate) fn positive(options: &JsValue, key: &str, field: &str) -> Result<Option<u64>, Error> {
-    let v = get(options, key);
-    if v.is_undefined() || v.is_null() {
-        return Ok(None);
-    }
-    v.as_f64()
-        .filter(|n| n.is_finite() && *n >= 0.0 && n.fract() == 0.0)
-        .map(|n| Some(n as u64))
-        .ok_or_else(|| Error::invalid_input(field, "must be a whole number >= 0"))
+    crate::convert::opt_whole(options, key, field)
 }
 
 /// A driver over `options.transport` (or fetch) and the JS clock, with

@@ -256,16 +256,7 @@ pub(crate) fn response_from_js(v: &JsValue) -> Result<HttpResponse, Error> {
 
 /// Certificate bytes from a string (PEM or base64) or a `Uint8Array` (DER).
 pub(crate) fn certificate_bytes(v: &JsValue) -> Result<Vec<u8>, Error> {
-    if let Some(s) = v.as_string() {
-        Ok(s.into_bytes())
-    } else if let Some(a) = v.dyn_ref::<Uint8Array>() {
-        Ok(a.to_vec())
-    } else {
-        Err(Error::invalid_input(
-            "certificate",
-            "must be PEM or base64 text or DER bytes",
-        ))
-    }
+    bytes_or_text(v, "certificate")
 }
 
 /// A `RedtrustCsrRequest` object.

@@ -6,20 +6,16 @@ use certbridge::redtrust::{
     normalize_thumbprint, parse_dn, temporal_token_from_redirect, CreateCsr, CsrRequest,
     ExchangeTempToken, FinalizeCsr, Login, LoginUrl, Logout, RedtrustCompat, Refresh,
 };
-use certbridge::{Secret, Timestamp};
+use certbridge::Secret;
 use serde_json::Value;
 use wasm_bindgen::prelude::*;
 
 use crate::convert::{
-    certificate_bytes, csr_request, opt_str_member, redtrust_config, request_to_js,
+    certificate_bytes, csr_request, now_or_date, opt_str_member, redtrust_config, request_to_js,
     response_from_js, session_from_js, session_to_js, str_member, to_js,
 };
 use crate::error::js;
 use crate::types::*;
-
-fn now_or_date(now: Option<f64>) -> Timestamp {
-    Timestamp::from_millis(now.unwrap_or_else(js_sys::Date::now).max(0.0) as u64)
-}
 
 /// The signed browser redirect that starts an HMAC login. `now` is unix
 /// milliseconds (default `Date.now()`); the URL is where to send the user.

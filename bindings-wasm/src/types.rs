@@ -165,20 +165,24 @@ export interface RedtrustIssued {
   renewed?: string;
 }
 
-/** Options of `new RedtrustClient(...)`. */
-export interface RedtrustClientOptions extends RedtrustConfig {
-  /** Direct-login credentials, also used to log in again when a refresh is refused. */
-  username?: string;
-  password?: string;
-  domain?: string;
-  /** A session to start from. */
-  session?: Session;
+/** How a client sends its requests. */
+export interface TransportOptions {
   /** Your own HTTP stack; the default is `fetch`. */
   transport?: Transport;
   /** Whole-request timeout of the default transport (default 60000). */
   requestTimeoutMs?: number;
   /** Retries of idempotent requests after 429/502/503/504 or transport errors (default 3). */
   maxRetries?: number;
+}
+
+/** Options of `new RedtrustClient(...)`. */
+export interface RedtrustClientOptions extends RedtrustConfig, TransportOptions {
+  /** Direct-login credentials, also used to log in again when a refresh is refused. */
+  username?: string;
+  password?: string;
+  domain?: string;
+  /** A session to start from. */
+  session?: Session;
 }
 "#;
 
@@ -495,13 +499,8 @@ export type FlowStep<T> =
 
 /** Options of `new SwissSignClient(...)`: the server and one way to get JWTs. */
 export type SwissSignClientOptions = SwissSignConfig &
-  ({ account: string; apiKey: string } | { userName: string; userSecret: string } | { token: string }) & {
-    /** Your own HTTP stack; the default is `fetch`. */
-    transport?: Transport;
-    /** Whole-request timeout of the default transport (default 60000). */
-    requestTimeoutMs?: number;
-    /** Retries of idempotent requests (default 3). */
-    maxRetries?: number;
+  ({ account: string; apiKey: string } | { userName: string; userSecret: string } | { token: string }) &
+  TransportOptions & {
     /** First order poll delay in ms (default 1000, growing 1.5x up to 30000). */
     pollInitialMs?: number;
     /** Longest order poll delay in ms. */
@@ -839,7 +838,7 @@ export interface ChallengeSolver {
 }
 
 /** Options of `AcmeClient.connect(...)`. */
-export interface AcmeClientOptions {
+export interface AcmeClientOptions extends TransportOptions {
   /** External account binding for a new account. */
   eab?: EabCredentials;
   /** Contact URLs (`mailto:...`) for a new account. */
@@ -848,9 +847,6 @@ export interface AcmeClientOptions {
   accountUrl?: string;
   /** Publishes challenges; without one, issuance needs pre-validated authorizations. */
   solver?: ChallengeSolver;
-  transport?: Transport;
-  requestTimeoutMs?: number;
-  maxRetries?: number;
 }
 
 export type AcmeChallengeType = "http-01" | "dns-01" | "tls-alpn-01";
@@ -894,14 +890,11 @@ export interface IdenTrustAccount {
 }
 
 /** Options of `new IdenTrustClient(...)`. */
-export interface IdenTrustClientOptions extends IdenTrustEnvironment {
+export interface IdenTrustClientOptions extends IdenTrustEnvironment, TransportOptions {
   /** The reseller API key. */
   apiKey: string;
   /** Publishes challenges for the ACME clients made by `acmeClient`. */
   solver?: ChallengeSolver;
-  transport?: Transport;
-  requestTimeoutMs?: number;
-  maxRetries?: number;
 }
 "#;
 
