@@ -24,9 +24,22 @@ pub struct JsPrivateKey {
 }
 
 fn key_kind(kind: Option<JsKeyKind>) -> Result<KeyKind, Error> {
+    // By the stable names of `KeyKind::as_str` (`rsa-2048`), which are not
+    // the enum's serde spelling.
     match kind.filter(|k| !absent(k)) {
         None => Ok(KeyKind::EcP256),
-        Some(k) => from_js(k.into(), "kind"),
+        Some(k) => {
+            let name = k.as_string().unwrap_or_default();
+            KeyKind::ALL
+                .into_iter()
+                .find(|kind| kind.as_str() == name)
+                .ok_or_else(|| {
+                    Error::invalid_input(
+                        "kind",
+                        "must be ec-p256, ec-p384, rsa-2048, rsa-3072 or rsa-4096",
+                    )
+                })
+        }
     }
 }
 
