@@ -45,7 +45,9 @@ test('Chromium: login URL, redirect parsing, errors, a fetch login, key + CSR, S
       apiKey: 'n1dNUaDMoOJSG4AkMlMNnOR5C6LtGNm0dfeSdPKy8x1ddyhWqJCmuekK6k41j88w',
     });
     await page.goto(`${origin}/bindings-wasm/tests/browser/page.html?input=${encodeURIComponent(input)}`);
-    await page.waitForFunction(() => window.__result !== undefined, null, { timeout: 60_000 });
+    await page
+      .waitForFunction(() => window.__result !== undefined, null, { timeout: 60_000 })
+      .catch((e) => assert.fail(`${e.message}\n${console.join('\n')}`));
     const result = await page.evaluate(() => window.__result);
     assert.equal(result.failure, undefined, `${result.failure}\n${console.join('\n')}`);
 
