@@ -76,3 +76,33 @@ test('Chromium: login URL, redirect parsing, errors, a fetch login, key + CSR, S
     rmSync(profile, { recursive: true, force: true });
   }
 });
+
+test('Chromium: the example page (examples/web) issues a SwissSign certificate', async () => {
+  const sim = await startSim();
+  const { server, origin } = await start();
+  const profile = mkdtempSync(join(tmpdir(), 'certbridge-chromium-'));
+  const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: ARGS });
+  try {
+    const page = await context.newPage();
+    const errors = [];
+    page.on('pageerror', (e) => errors.push(String(e)));
+    await page.goto(`${origin}/examples/web/`);
+    await page.fill('#ss-name', 'example-page.example');
+    await page.click('#ss-csr');
+    assert.match(await page.textContent('#ss-csr-out'), /ec-p256 key generated in the page\n\n-----BEGIN CERTIFICATE REQUEST-----/);
+    await page.fill('#ss-base', sim.url);
+    await page.click('#ss-form button');
+    await page.waitForFunction(() => /-----END CERTIFICATE-----|error/i.test(document.getElementById('ss-log').textContent + document.getElementById('ss-log').className), null, { timeout: 60_000 });
+    const log = await page.textContent('#ss-log');
+    assert.equal(await page.getAttribute('#ss-log', 'class'), '', log);
+    assert.match(log, /domain validated: true/);
+    assert.match(log, /order ord-[0-9a-f-]{36}: ISSUED/);
+    assert.match(log, /SANs: example-page\.example/);
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+    server.close();
+    sim.stop();
+    rmSync(profile, { recursive: true, force: true });
+  }
+});

@@ -18,7 +18,8 @@ const TYPES = {
 export function start(port = 0) {
   const logins = [];
   const server = createServer(async (req, res) => {
-    const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
+    let path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
+    if (path.endsWith('/')) path += 'index.html';
     if (req.method === 'POST' && path === '/raapi/v1/auth/login') {
       let body = '';
       for await (const chunk of req) body += chunk;
