@@ -121,17 +121,17 @@ ensure_built() {
 }
 
 # The simulator the end-to-end and browser tests start (tests/support/
-# peers.js): an existing build (`./x test` has made one by then) or one
-# `cargo build`, reused afterwards.
+# peers.js): `cargo build` reuses an up-to-date build (`./x test` has made
+# one by then) in well under a second, and rebuilds a stale one.
+sim_ready=0
 ensure_sim() {
   [ -n "${CERTBRIDGE_SIM_BIN:-}" ] && return 0
-  local bin=${CARGO_TARGET_DIR:-$ROOT/target}/debug/certbridge-sim
-  if [ ! -x "$bin" ]; then
-    stage "cargo build certbridge-sim (once)"
-    cargo build -q -p certbridge-sim --bin certbridge-sim
-    stage_end
-  fi
-  export CERTBRIDGE_SIM_BIN=$bin
+  [ $sim_ready -eq 1 ] && return 0
+  stage "cargo build certbridge-sim"
+  cargo build -q -p certbridge-sim --bin certbridge-sim
+  stage_end
+  export CERTBRIDGE_SIM_BIN=${CARGO_TARGET_DIR:-$ROOT/target}/debug/certbridge-sim
+  sim_ready=1
 }
 
 cmd_test_node() {
