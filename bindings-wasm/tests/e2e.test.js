@@ -147,10 +147,11 @@ test('IdenTrust: reseller account from the simulator, EAB, issuance at Pebble', 
   assert.equal(solved[0].body.split('.')[1], key.thumbprint(), 'key authorization of our account key');
 });
 
-test('ACME: plain issuance and revocation at Pebble through the default fetch transport', async () => {
+test('ACME: every AcmeClient call at Pebble through the default fetch transport', async () => {
   const [kid, hmacKey] = Object.entries(pebble.eabKeys)[3];
-  const script = `
+  const body = `
     import * as cb from ${JSON.stringify(new URL('../index.node.js', import.meta.url).href)};
+    const out = {};
     const key = cb.generateAccountKey();
     const tasks = [];
     const acme = await cb.AcmeClient.connect(process.env.DIRECTORY, key, {
@@ -158,18 +159,40 @@ test('ACME: plain issuance and revocation at Pebble through the default fetch tr
       contact: ['mailto:acme@node.example'],
       solver: { publish: async (t) => { tasks.push(...t); }, cleanup: async () => {} },
     });
-    const account = await acme.account();
+    out.account = await acme.account();
+    out.found = (await acme.findAccount()).url;
     const certKey = cb.generateKey('ec-p256');
     const csr = cb.buildCsr(certKey, { dnsNames: ['a.node.example', 'b.node.example'] });
     const issued = await acme.issueFor(['a.node.example', 'b.node.example'], csr.pem);
+    out.tasks = tasks.map((t) => t.type);
     const chain = cb.parseCertificateChain(issued.chain.pem);
+    out.sans = chain[0].sans;
+    out.chainLength = chain.length;
+    out.order = (await acme.order(issued.order.url)).status;
+    out.authorization = (await acme.authorization(issued.order.authorizations[0])).status;
+    out.downloaded = (await acme.download(issued.order.certificate)).pem === issued.chain.pem;
+    out.hasAri = acme.directory.renewalInfo !== undefined;
+    const info = await acme.renewalInfo(issued.chain.pem);
+    out.renewalWindow = info ? info.suggestedWindow.end > info.suggestedWindow.start : 'no ARI';
+    const renewKey = cb.generateKey('ec-p256');
+    const csr2 = cb.buildCsr(renewKey, { dnsNames: ['a.node.example'] });
+    const renewed = await acme.renew(issued.chain.pem, { identifiers: ['a.node.example'], csr: csr2.der });
+    out.renewed = renewed.order.status;
+    out.replaces = renewed.order.replaces === undefined ? 'none' : renewed.order.replaces === cb.acmeCertId(issued.chain.pem);
     await acme.revoke(issued.chain.pem, 4);
-    let again;
-    try { await acme.revoke(issued.chain.pem, 4); } catch (e) { again = { kind: e.kind, code: e.code, status: e.status }; }
-    const found = await acme.findAccount();
-    console.log(JSON.stringify({ account, found: found.url, tasks: tasks.map((t) => t.type), sans: chain[0].sans, chainLength: chain.length, again }));
+    try { await acme.revoke(issued.chain.pem, 4); } catch (e) { out.again = { kind: e.kind, code: e.code, status: e.status }; }
+    // The renewed certificate, revoked with its own key (no account involved).
+    await acme.revokeWithCertificateKey(renewed.chain.pem, cb.AccountKey.fromPem(renewKey.toPkcs8Pem()), 1);
+    try { await acme.revoke(renewed.chain.pem); } catch (e) { out.renewedRevoked = e.code; }
+    out.authzDeactivated = (await acme.deactivateAuthorization(issued.order.authorizations[1])).status;
+    out.newAuthz = acme.directory.newAuthz === undefined ? 'none' : (await acme.newAuthorization('c.node.example')).status;
+    const newKey = cb.generateAccountKey();
+    await acme.changeKey(newKey);
+    out.keyChanged = acme.key().thumbprint() === newKey.thumbprint();
+    out.deactivated = (await acme.deactivate()).status;
+    console.log(JSON.stringify(out));
   `;
-  const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script], {
+  const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', body], {
     env: { ...process.env, NODE_EXTRA_CA_CERTS: pebble.caFile, DIRECTORY: pebble.directoryUrl, EAB_KID: kid, EAB_KEY: hmacKey },
   });
   const r = JSON.parse(stdout);
@@ -180,5 +203,23 @@ test('ACME: plain issuance and revocation at Pebble through the default fetch tr
   assert.deepEqual(r.tasks, ['http01', 'http01']);
   assert.deepEqual(r.sans.map((s) => s.value).sort(), ['a.node.example', 'b.node.example']);
   assert.ok(r.chainLength >= 2);
+  assert.equal(r.order, 'valid');
+  assert.equal(r.authorization, 'valid');
+  assert.equal(r.downloaded, true);
+  assert.equal(r.renewed, 'valid');
   assert.deepEqual(r.again, { kind: 'provider', code: 'urn:ietf:params:acme:error:alreadyRevoked', status: 400 });
+  assert.equal(r.renewedRevoked, 'urn:ietf:params:acme:error:alreadyRevoked');
+  assert.equal(r.authzDeactivated, 'deactivated');
+  assert.ok(['none', 'pending', 'valid'].includes(r.newAuthz), r.newAuthz);
+  assert.equal(r.keyChanged, true);
+  assert.equal(r.deactivated, 'deactivated');
+  if (r.hasAri) {
+    // A window, and the renewal names the old certificate (RFC 9773).
+    assert.equal(r.renewalWindow, true);
+    assert.equal(r.replaces, true);
+  } else {
+    // Debian's Pebble has no renewalInfo: no window, no `replaces`.
+    assert.equal(r.renewalWindow, 'no ARI');
+    assert.equal(r.replaces, 'none');
+  }
 });
