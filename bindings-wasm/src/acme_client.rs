@@ -21,7 +21,7 @@ use crate::acme::{
 };
 use crate::client::{driver, positive, promise, LocalTask};
 use crate::convert::{
-    absent, bytes_or_text, get, opt_bool, opt_str_member, str_member, strings, to_js,
+    absent, bytes_or_text, from_js_as_is, get, opt_bool, opt_str_member, str_member, strings, to_js,
 };
 use crate::error::{error_to_js, js};
 use crate::host::JsClock;
@@ -178,6 +178,25 @@ impl JsAcmeClient {
                 .map_err(|e| error_to_js(&e))
         });
         future_to_promise(task).unchecked_into()
+    }
+
+    /// A client for a directory fetched earlier (`acmeParseDirectory`, or
+    /// another client's `directory`), without fetching it again.
+    #[wasm_bindgen(js_name = withDirectory)]
+    pub fn with_directory(
+        directory: &JsAcmeDirectory,
+        key: &JsAccountKey,
+        options: Option<JsAcmeClientOptions>,
+    ) -> Result<JsAcmeClient, JsValue> {
+        let options: JsValue = options.map(Into::into).unwrap_or(JsValue::UNDEFINED);
+        js((|| {
+            // The record's keys are the directory's own camelCase names.
+            let directory = from_js_as_is((**directory).clone(), "directory")?;
+            let client =
+                AcmeClient::with_directory(acme_driver(&options)?, directory, key.inner.clone());
+            configure(client, &options)
+        })())
+        .map(|c| JsAcmeClient { inner: Rc::new(c) })
     }
 
     /// The directory.

@@ -171,6 +171,9 @@ test('ACME: every AcmeClient call at Pebble through the default fetch transport'
     out.order = (await acme.order(issued.order.url)).status;
     out.authorization = (await acme.authorization(issued.order.authorizations[0])).status;
     out.downloaded = (await acme.download(issued.order.certificate)).pem === issued.chain.pem;
+    // A second client from the first one's directory and account, no lookups.
+    const twin = cb.AcmeClient.withDirectory(acme.directory, key, { accountUrl: acme.accountUrl });
+    out.twin = (await twin.order(issued.order.url)).certificate === issued.order.certificate;
     out.hasAri = acme.directory.renewalInfo !== undefined;
     const info = await acme.renewalInfo(issued.chain.pem);
     out.renewalWindow = info ? info.suggestedWindow.end > info.suggestedWindow.start : 'no ARI';
@@ -206,6 +209,7 @@ test('ACME: every AcmeClient call at Pebble through the default fetch transport'
   assert.equal(r.order, 'valid');
   assert.equal(r.authorization, 'valid');
   assert.equal(r.downloaded, true);
+  assert.equal(r.twin, true);
   assert.equal(r.renewed, 'valid');
   assert.deepEqual(r.again, { kind: 'provider', code: 'urn:ietf:params:acme:error:alreadyRevoked', status: 400 });
   assert.equal(r.renewedRevoked, 'urn:ietf:params:acme:error:alreadyRevoked');
