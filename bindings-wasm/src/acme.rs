@@ -163,7 +163,7 @@ pub fn acme_eab_key(eab: &JsEabCredentials) -> Result<JsEabNormalized, JsValue> 
 pub fn acme_eab_binding(
     eab: &JsEabCredentials,
     jwk: &JsJwk,
-    new_account_url: &str,
+    #[wasm_bindgen(js_name = newAccountUrl)] new_account_url: &str,
 ) -> Result<JsJws, JsValue> {
     js((|| {
         let jwk: Value = serde_wasm_bindgen::from_value((**jwk).clone())
@@ -190,7 +190,9 @@ pub fn parse_directory(
 
 /// `HEAD` of `newNonce`: a fresh nonce comes back in `Replay-Nonce`.
 #[wasm_bindgen(js_name = acmeNewNonceRequest)]
-pub fn new_nonce_request(new_nonce_url: &str) -> JsHttpRequest {
+pub fn new_nonce_request(
+    #[wasm_bindgen(js_name = newNonceUrl)] new_nonce_url: &str,
+) -> JsHttpRequest {
     request_to_js(&NewNonce::request(new_nonce_url)).unchecked_into()
 }
 
@@ -208,7 +210,7 @@ pub fn replay_nonce(response: &JsHttpResponse) -> Result<Option<String>, JsValue
 #[wasm_bindgen(js_name = acmeNewAccountRequest)]
 pub fn new_account_request(
     key: &JsAccountKey,
-    new_account_url: &str,
+    #[wasm_bindgen(js_name = newAccountUrl)] new_account_url: &str,
     nonce: &str,
     options: Option<JsAcmeNewAccountOptions>,
 ) -> Result<JsHttpRequest, JsValue> {
@@ -250,7 +252,7 @@ pub fn parse_account(
 #[wasm_bindgen(js_name = acmeDeactivateAccountRequest)]
 pub fn deactivate_account_request(
     key: &JsAccountKey,
-    account_url: &str,
+    #[wasm_bindgen(js_name = accountUrl)] account_url: &str,
     nonce: &str,
 ) -> Result<JsHttpRequest, JsValue> {
     req(UpdateAccount::deactivate(&key.inner, account_url, nonce))
@@ -260,9 +262,9 @@ pub fn deactivate_account_request(
 #[wasm_bindgen(js_name = acmeKeyChangeRequest)]
 pub fn key_change_request(
     key: &JsAccountKey,
-    new_key: &JsAccountKey,
-    account_url: &str,
-    key_change_url: &str,
+    #[wasm_bindgen(js_name = newKey)] new_key: &JsAccountKey,
+    #[wasm_bindgen(js_name = accountUrl)] account_url: &str,
+    #[wasm_bindgen(js_name = keyChangeUrl)] key_change_url: &str,
     nonce: &str,
 ) -> Result<JsHttpRequest, JsValue> {
     req(KeyChange::request(
@@ -278,8 +280,8 @@ pub fn key_change_request(
 #[wasm_bindgen(js_name = acmeNewOrderRequest)]
 pub fn new_order_request(
     key: &JsAccountKey,
-    account_url: &str,
-    new_order_url: &str,
+    #[wasm_bindgen(js_name = accountUrl)] account_url: &str,
+    #[wasm_bindgen(js_name = newOrderUrl)] new_order_url: &str,
     nonce: &str,
     options: &JsAcmeNewOrderOptions,
 ) -> Result<JsHttpRequest, JsValue> {
@@ -304,7 +306,7 @@ pub fn new_order_request(
 #[wasm_bindgen(js_name = acmePostAsGetRequest)]
 pub fn post_as_get_request(
     key: &JsAccountKey,
-    account_url: &str,
+    #[wasm_bindgen(js_name = accountUrl)] account_url: &str,
     url: &str,
     nonce: &str,
 ) -> Result<JsHttpRequest, JsValue> {
@@ -317,7 +319,7 @@ pub fn post_as_get_request(
 pub fn parse_order(
     response: &JsHttpResponse,
     now: Option<f64>,
-    order_url: Option<String>,
+    #[wasm_bindgen(js_name = orderUrl)] order_url: Option<String>,
 ) -> Result<JsAcmeOrder, JsValue> {
     val(response_from_js(response).and_then(|r| match &order_url {
         None => NewOrder::parse(&r, now_or_date(now)),
@@ -329,8 +331,8 @@ pub fn parse_order(
 #[wasm_bindgen(js_name = acmeFinalizeRequest)]
 pub fn finalize_request(
     key: &JsAccountKey,
-    account_url: &str,
-    finalize_url: &str,
+    #[wasm_bindgen(js_name = accountUrl)] account_url: &str,
+    #[wasm_bindgen(js_name = finalizeUrl)] finalize_url: &str,
     csr: &JsCertificate,
     nonce: &str,
 ) -> Result<JsHttpRequest, JsValue> {
@@ -342,9 +344,9 @@ pub fn finalize_request(
 #[wasm_bindgen(js_name = acmeNewAuthzRequest)]
 pub fn new_authz_request(
     key: &JsAccountKey,
-    account_url: &str,
-    new_authz_url: &str,
-    identifier_value: &JsAcmeIdentifierInput,
+    #[wasm_bindgen(js_name = accountUrl)] account_url: &str,
+    #[wasm_bindgen(js_name = newAuthzUrl)] new_authz_url: &str,
+    #[wasm_bindgen(js_name = identifierValue)] identifier_value: &JsAcmeIdentifierInput,
     nonce: &str,
 ) -> Result<JsHttpRequest, JsValue> {
     req(identifier(identifier_value)
@@ -355,7 +357,7 @@ pub fn new_authz_request(
 #[wasm_bindgen(js_name = acmeDeactivateAuthorizationRequest)]
 pub fn deactivate_authorization_request(
     key: &JsAccountKey,
-    account_url: &str,
+    #[wasm_bindgen(js_name = accountUrl)] account_url: &str,
     url: &str,
     nonce: &str,
 ) -> Result<JsHttpRequest, JsValue> {
@@ -385,7 +387,7 @@ pub fn parse_authorization(
 #[wasm_bindgen(js_name = acmeRespondChallengeRequest)]
 pub fn respond_challenge_request(
     key: &JsAccountKey,
-    account_url: &str,
+    #[wasm_bindgen(js_name = accountUrl)] account_url: &str,
     url: &str,
     nonce: &str,
 ) -> Result<JsHttpRequest, JsValue> {
@@ -412,7 +414,7 @@ pub fn parse_challenge(
 #[wasm_bindgen(js_name = acmeChallengeTask)]
 pub fn challenge_task(
     challenge: &JsAcmeChallenge,
-    identifier_value: &JsAcmeIdentifierInput,
+    #[wasm_bindgen(js_name = identifierValue)] identifier_value: &JsAcmeIdentifierInput,
     thumbprint: &str,
 ) -> Result<JsChallengeTask, JsValue> {
     val((|| {
@@ -425,7 +427,7 @@ pub fn challenge_task(
 #[wasm_bindgen(js_name = acmeDownloadCertificateRequest)]
 pub fn download_certificate_request(
     key: &JsAccountKey,
-    account_url: &str,
+    #[wasm_bindgen(js_name = accountUrl)] account_url: &str,
     url: &str,
     nonce: &str,
 ) -> Result<JsHttpRequest, JsValue> {
@@ -452,8 +454,8 @@ pub fn parse_certificate(
 #[wasm_bindgen(js_name = acmeRevokeRequest)]
 pub fn revoke_request(
     key: &JsAccountKey,
-    account_url: Option<String>,
-    revoke_url: &str,
+    #[wasm_bindgen(js_name = accountUrl)] account_url: Option<String>,
+    #[wasm_bindgen(js_name = revokeUrl)] revoke_url: &str,
     certificate: &JsCertificate,
     reason: Option<u32>,
     nonce: &str,
@@ -482,7 +484,7 @@ pub fn check_response(response: &JsHttpResponse, now: Option<f64>) -> Result<(),
 #[wasm_bindgen(js_name = acmeSignedRequest)]
 pub fn signed_request(
     key: &JsAccountKey,
-    account_url: Option<String>,
+    #[wasm_bindgen(js_name = accountUrl)] account_url: Option<String>,
     url: &str,
     nonce: &str,
     payload: Option<JsJsonValue>,
@@ -532,7 +534,10 @@ pub fn cert_id(certificate: &JsCertificate) -> Result<String, JsValue> {
 
 /// `GET {renewalInfo}/{certId}`.
 #[wasm_bindgen(js_name = acmeRenewalInfoRequest)]
-pub fn renewal_info_request(renewal_info_url: &str, cert_id: &str) -> JsHttpRequest {
+pub fn renewal_info_request(
+    #[wasm_bindgen(js_name = renewalInfoUrl)] renewal_info_url: &str,
+    #[wasm_bindgen(js_name = certId)] cert_id: &str,
+) -> JsHttpRequest {
     request_to_js(&GetRenewalInfo::request(renewal_info_url, cert_id)).unchecked_into()
 }
 
@@ -566,7 +571,7 @@ pub(crate) fn environment(v: &JsValue) -> Result<Environment, Error> {
 /// The ACME directory URL of an IdenTrust `profile` (e.g. `TLS-90d`).
 #[wasm_bindgen(js_name = identrustDirectoryUrl)]
 pub fn identrust_directory_url(
-    environment_value: Option<JsIdenTrustEnvironment>,
+    #[wasm_bindgen(js_name = environment)] environment_value: Option<JsIdenTrustEnvironment>,
     profile: &str,
 ) -> Result<String, JsValue> {
     let env: JsValue = environment_value
@@ -578,9 +583,9 @@ pub fn identrust_directory_url(
 /// `POST {resellerBase}/account {customer_email}` with the reseller API key.
 #[wasm_bindgen(js_name = identrustCreateAccountRequest)]
 pub fn identrust_create_account_request(
-    reseller_base: &str,
-    api_key: &str,
-    customer_email: &str,
+    #[wasm_bindgen(js_name = resellerBase)] reseller_base: &str,
+    #[wasm_bindgen(js_name = apiKey)] api_key: &str,
+    #[wasm_bindgen(js_name = customerEmail)] customer_email: &str,
 ) -> Result<JsHttpRequest, JsValue> {
     req(CreateAccount { customer_email }.request(reseller_base, &Secret::new(api_key)))
 }

@@ -161,7 +161,7 @@ impl JsAcmeClient {
     /// Fetches the directory at `directoryUrl` and makes a client signing
     /// with `key`.
     pub fn connect(
-        directory_url: String,
+        #[wasm_bindgen(js_name = directoryUrl)] directory_url: String,
         key: &JsAccountKey,
         options: Option<JsAcmeClientOptions>,
     ) -> PromiseAcmeClient {
@@ -299,7 +299,7 @@ impl JsAcmeClient {
     pub fn revoke_with_certificate_key(
         &self,
         certificate: &JsCertificate,
-        certificate_key: &JsAccountKey,
+        #[wasm_bindgen(js_name = certificateKey)] certificate_key: &JsAccountKey,
         reason: Option<u32>,
     ) -> PromiseVoid {
         let cert = bytes_or_text(certificate, "certificate");
@@ -356,7 +356,10 @@ impl JsAcmeClient {
 
     /// Rolls the account over to `newKey`; later operations sign with it.
     #[wasm_bindgen(js_name = changeKey)]
-    pub fn change_key(&self, new_key: &JsAccountKey) -> PromiseVoid {
+    pub fn change_key(
+        &self,
+        #[wasm_bindgen(js_name = newKey)] new_key: &JsAccountKey,
+    ) -> PromiseVoid {
         let key = new_key.inner.clone();
         promise(&self.inner, |c| async move {
             c.change_key(key).await.map(|()| JsValue::UNDEFINED)
@@ -402,7 +405,10 @@ impl JsIdenTrustClient {
     /// `POST /account {customer_email}`: a customer account with its EAB
     /// credentials.
     #[wasm_bindgen(js_name = createAccount)]
-    pub fn create_account(&self, customer_email: String) -> PromiseIdenTrustAccount {
+    pub fn create_account(
+        &self,
+        #[wasm_bindgen(js_name = customerEmail)] customer_email: String,
+    ) -> PromiseIdenTrustAccount {
         promise(&self.inner, |c| async move {
             reseller_account_to_js(&c.create_account(&customer_email).await?)
         })

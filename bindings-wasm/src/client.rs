@@ -152,7 +152,10 @@ impl JsRedtrustClient {
 
     /// Finishes an HMAC login from the URL the browser came back to.
     #[wasm_bindgen(js_name = loginWithRedirect)]
-    pub fn login_with_redirect(&self, redirected_to: String) -> PromiseSession {
+    pub fn login_with_redirect(
+        &self,
+        #[wasm_bindgen(js_name = redirectedTo)] redirected_to: String,
+    ) -> PromiseSession {
         promise(&self.inner, |c| async move {
             c.login_with_redirect(&redirected_to)
                 .await

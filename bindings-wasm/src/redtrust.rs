@@ -66,7 +66,7 @@ pub fn login_request(
 #[wasm_bindgen(js_name = redtrustExchangeTempTokenRequest)]
 pub fn exchange_temp_token_request(
     config: &JsRedtrustConfig,
-    temporal_token: &str,
+    #[wasm_bindgen(js_name = temporalToken)] temporal_token: &str,
 ) -> Result<JsHttpRequest, JsValue> {
     js((|| {
         let token = Secret::new(temporal_token);

@@ -90,7 +90,7 @@ pub(crate) fn order_search(v: &JsValue) -> Result<OrderSearch, Error> {
 #[wasm_bindgen(js_name = swissSignLocalJwt)]
 pub fn swisssign_local_jwt(
     account: &str,
-    api_key: &str,
+    #[wasm_bindgen(js_name = apiKey)] api_key: &str,
     now: Option<f64>,
 ) -> Result<String, JsValue> {
     js(local_jwt(account, &Secret::new(api_key), now_or_date(now))).map(|t| t.expose().to_string())
@@ -508,7 +508,7 @@ impl JsSwissSignIssueFlow {
         auth: &JsSwissSignAuth,
         product: &str,
         csr: &JsCertificate,
-        deadline_ms: Option<f64>,
+        #[wasm_bindgen(js_name = deadlineMs)] deadline_ms: Option<f64>,
     ) -> Result<JsSwissSignIssueFlow, JsValue> {
         js((|| {
             IssueFlow::new(
@@ -525,7 +525,7 @@ impl JsSwissSignIssueFlow {
     pub fn resume(
         auth: &JsSwissSignAuth,
         order: &str,
-        deadline_ms: Option<f64>,
+        #[wasm_bindgen(js_name = deadlineMs)] deadline_ms: Option<f64>,
     ) -> Result<JsSwissSignIssueFlow, JsValue> {
         js((|| {
             Ok(IssueFlow::resume(
