@@ -9,8 +9,12 @@
 //! every record live in `types` and are referenced by the exported
 //! signatures, so the generated `.d.ts` has no `any` for SDK data.
 //!
-//! Adding a provider (SwissSign, ACME) repeats `redtrust.rs` (sans-IO
-//! builders and parsers) and `client.rs` (a class with Promise methods).
+//! Per provider, one module of sans-IO builders and parsers (`redtrust`,
+//! `swisssign`, `acme` with IdenTrust's reseller API) and one of clients
+//! with Promise methods (`client` for Redtrust and the shared option
+//! readers, `swisssign_client`, `acme_client` with the JS challenge
+//! solver); `crypto` holds keys, CSRs, certificates and JWTs. Randomness
+//! comes from Web Crypto (getrandom's `js` backend).
 
 pub use certbridge;
 
