@@ -129,7 +129,7 @@ page_from!(SwissSignOrderPage, CertificateOrder);
 
 /// A SwissSign `APIError` reply (swisssign-ra-api-v2, "Errors"), its
 /// `MMM.SSS.EEEE` code decoded into names where the seed lists them.
-#[derive(uniffi::Record)]
+#[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
 pub struct SwissSignApiError {
     /// HTTP status of the reply.
     pub status: u16,
@@ -761,7 +761,8 @@ pub struct SwissSignIssueFlow(Mutex<core::IssueFlow>);
 
 #[uniffi::export]
 impl SwissSignIssueFlow {
-    /// Submits `csr` (PEM or DER, checked now) under `product`; gives up at
+    /// Submits `csr` (PEM or DER, checked now) under `product` with a copy
+    /// of `session` (read the renewed one back with `session()`); gives up at
     /// `deadline` (unix milliseconds; none: never). `backoff` replaces the
     /// polling schedule (default 1 s growing 1.5x to 30 s).
     #[uniffi::constructor(default(deadline = None, backoff = None))]
@@ -871,7 +872,8 @@ pub struct SwissSignClient {
 
 #[uniffi::export(async_runtime = "tokio")]
 impl SwissSignClient {
-    /// A client for `session` (its credentials and server). `transport`:
+    /// A client for `session` (its credentials and server; the client
+    /// renews its own copy of the JWT from then on). `transport`:
     /// the host's HTTP stack (default: built-in, configured by
     /// `transport_config`); `backoff`: the order polling schedule.
     #[uniffi::constructor(default(transport = None, transport_config = None, backoff = None))]
