@@ -114,11 +114,29 @@ cmd_build() {
 
 need_build() { [ -f "$LIB" ] && [ -f "$OUT/python/certbridge/__init__.py" ] || cmd_build; }
 
+# The simulator binary for the end-to-end tests (a no-op when fresh).
+SIM_BIN=$ROOT/target/release/certbridge-sim
+need_sim() { cargo build -q --release -p certbridge-sim --bin certbridge-sim; }
+
+# Starts a plain-HTTP simulator for one suite; sets SIM_URL and SIM_PID.
+# `timeout` bounds it even if the suite dies before `sim_stop`.
+sim_start() {
+  local log=$OUT/sim-$1.log
+  mkdir -p "$OUT"
+  timeout 900 "$SIM_BIN" --port 0 >"$log" 2>&1 &
+  SIM_PID=$!
+  for _ in $(seq 100); do grep -q '^certbridge-sim listening on ' "$log" && break; sleep 0.1; done
+  SIM_URL=$(awk '/^certbridge-sim listening on /{print $NF; exit}' "$log")
+  [ -n "$SIM_URL" ] || { cat "$log" >&2; echo "the simulator did not start" >&2; exit 1; }
+}
+sim_stop() { kill "$SIM_PID" 2>/dev/null || true; wait "$SIM_PID" 2>/dev/null || true; }
+
 cmd_test_python() {
   deps_python
   need_build
+  need_sim
   stage "uniffi test: python"
-  PYTHONPATH="$OUT/python" "$VENV/bin/pytest" -q -p no:cacheprovider bindings-uniffi/tests/python
+  CERTBRIDGE_SIM_BIN=$SIM_BIN PYTHONPATH="$OUT/python" "$VENV/bin/pytest" -q -p no:cacheprovider bindings-uniffi/tests/python
   stage_end
 }
 
@@ -137,9 +155,14 @@ cmd_test_kotlin() {
     [ -f "$OUT/kotlin/test.jar" ] || { echo "kotlinc failed" >&2; exit 1; }
     echo "$sum" > "$stamp"
   fi
+  need_sim
+  sim_start kotlin
+  local rc=0
   java -cp "$OUT/kotlin/test.jar:$cp:$KOTLIN_HOME/lib/kotlin-stdlib.jar" \
     -Djna.library.path="$ROOT/target/release" -Dcertbridge.vectors="$ROOT/tests/vectors" \
-    certbridge.tests.MainKt
+    -Dcertbridge.sim="$SIM_URL" certbridge.tests.MainKt || rc=$?
+  sim_stop
+  [ $rc -eq 0 ] || exit $rc
   stage_end
 }
 
@@ -181,7 +204,13 @@ cmd_test_swift() {
       -o target/uniffi/swift/certbridge-tests"
     echo "$sum" > "$OUT/swift/sources.sha256"
   fi
-  in_chroot env CERTBRIDGE_VECTORS=/host/tests/vectors /host/target/uniffi/swift/certbridge-tests
+  need_sim
+  sim_start swift
+  local rc=0
+  in_chroot env CERTBRIDGE_VECTORS=/host/tests/vectors CERTBRIDGE_SIM="$SIM_URL" \
+    /host/target/uniffi/swift/certbridge-tests || rc=$?
+  sim_stop
+  [ $rc -eq 0 ] || exit $rc
   stage_end
 }
 
@@ -197,6 +226,10 @@ cmd_examples() {
   need_build
   stage "uniffi examples"
   PYTHONPATH="$OUT/python" "$VENV/bin/python" examples/python/redtrust_login.py
+  need_sim
+  sim_start example
+  CERTBRIDGE_SIM=$SIM_URL PYTHONPATH="$OUT/python" "$VENV/bin/python" examples/python/swisssign_sim.py || { sim_stop; exit 1; }
+  sim_stop
   local cp="$JNA_JAR:$KOTLIN_HOME/lib/kotlinx-coroutines-core-jvm.jar"
   mkdir -p "$OUT/examples"
   "$KOTLIN_HOME/bin/kotlinc" -nowarn "$OUT"/kotlin-gen/*/*/*.kt examples/kotlin/RedtrustLogin.kt \

@@ -11,7 +11,10 @@
 //! - [`transport`]: the foreign `HttpTransport` trait (hosts bring their own
 //!   HTTP stack) and its adapter to the core `Transport`;
 //! - [`redtrust`]: sans-IO request builders and response parsers, the
-//!   session and issuance-flow objects, and the async `RedtrustClient`.
+//!   session and issuance-flow objects, and the async `RedtrustClient`;
+//! - [`swisssign`]: the same for the SwissSign RA API v2, with the
+//!   `SwissSignClient`;
+//! - [`crypto`]: private keys, CSRs, certificate parsing, PKCS#7, HS256 JWTs.
 //!
 //! Each exported function converts types and calls the core in one line; a
 //! binding that needs logic means the core lacks a function.
@@ -26,9 +29,11 @@
 
 uniffi::setup_scaffolding!("certbridge_ffi");
 
+pub mod crypto;
 pub mod error;
 pub mod http;
 pub mod redtrust;
+pub mod swisssign;
 pub mod transport;
 
 pub use certbridge;

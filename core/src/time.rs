@@ -119,6 +119,7 @@ impl Deadline {
 /// when the server sends one. No fixed sleeps: the first poll comes quickly
 /// because most orders finish within a second on a healthy server.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct Backoff {
     /// First delay in milliseconds.
     pub initial_millis: u64,

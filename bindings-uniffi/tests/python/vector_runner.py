@@ -18,13 +18,17 @@ from typing import Any, Callable, Optional
 
 import certbridge
 
+import vector_ops_crypto
 import vector_ops_redtrust
+import vector_ops_swisssign
 
 VECTORS_DIR = Path(__file__).resolve().parents[3] / "tests" / "vectors"
 
 # provider prefix -> {op name -> function(case) -> Outcome}
 SUPPORTED: dict[str, dict[str, Callable[["Case"], Any]]] = {
     "redtrust": vector_ops_redtrust.OPS,
+    "swisssign": vector_ops_swisssign.OPS,
+    "crypto": vector_ops_crypto.OPS,
 }
 
 

@@ -15,6 +15,12 @@ func normalise(_ v: Any?) -> JSONValue {
         guard let inner = mirror.children.first else { return nil }
         return normalise(inner.value)
     }
+    // JSON `true`/`false` read by Foundation on Linux are NSNumbers
+    // (`__NSCFBoolean`) that also cast to integers: tell them by their C
+    // type `c` before the number cases, or `true` would compare as 1.
+    if type(of: v) is NSNumber.Type, let n = v as? NSNumber, String(cString: n.objCType) == "c" {
+        return n.boolValue
+    }
     switch v {
     case is NSNull: return nil
     case let s as String: return s
@@ -94,6 +100,8 @@ enum VectorRunner {
     /// Provider prefix -> op name -> op.
     static let supported: [String: [String: (Case) throws -> Outcome]] = [
         "redtrust": RedtrustOps.ops,
+        "swisssign": SwissSignOps.ops,
+        "crypto": CryptoOps.ops,
     ]
 
     static func providerOf(_ file: String) -> String {

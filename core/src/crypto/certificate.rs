@@ -20,6 +20,7 @@ use crate::time::Timestamp;
 
 /// One subject alternative name (RFC 5280 section 4.2.1.6).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 #[serde(tag = "type", content = "value", rename_all = "snake_case")]
 pub enum AltName {
     /// dNSName.
@@ -108,6 +109,16 @@ impl Certificate {
         Self::from_der(der)
     }
 
+    /// Parses every certificate of PEM, base64 or DER input, in input
+    /// order (a chain file, a `fullchain.pem`); none is an error.
+    pub fn parse_all(input: &[u8]) -> Result<Vec<Self>, Error> {
+        let ders = certificates_der(input)?;
+        if ders.is_empty() {
+            return Err(Error::invalid_input("certificate", "no certificate found"));
+        }
+        ders.iter().map(|d| Self::from_der(d)).collect()
+    }
+
     /// The DER bytes (decoded from the kept PEM).
     pub fn der(&self) -> Result<Vec<u8>, Error> {
         certificates_der(self.pem.as_bytes())?
@@ -153,6 +164,16 @@ fn san_of(name: &GeneralName) -> AltName {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn parse_all_keeps_input_order() {
+        let chain = include_str!("../../../tests/vectors/fixtures/chain.pem");
+        let all = Certificate::parse_all(chain.as_bytes()).unwrap();
+        assert_eq!(all.len(), 3);
+        assert_eq!(all[0], Certificate::parse(chain.as_bytes()).unwrap());
+        assert!(all[2].is_ca);
+        assert!(Certificate::parse_all(b"").is_err());
+    }
 
     #[test]
     fn garbage_is_a_typed_error() {

@@ -37,6 +37,20 @@ pub fn encode_hs256(claims: &impl Serialize, key: &[u8]) -> Result<Secret, Error
     Ok(Secret::new(format!("{signing_input}.{}", b64(&mac))))
 }
 
+/// Signs claims given as JSON text (bindings pass claims this way: a
+/// foreign map has no serde form). The object is re-serialised with its
+/// keys sorted, the same bytes [`encode_hs256`] produces for a
+/// `serde_json::Value`; anything but a JSON object is `invalid_input` on
+/// `claims`.
+pub fn encode_hs256_json(claims_json: &str, key: &[u8]) -> Result<Secret, Error> {
+    let claims: Value = serde_json::from_str(claims_json)
+        .map_err(|e| Error::invalid_input("claims", format!("not JSON: {e}")))?;
+    if !claims.is_object() {
+        return Err(Error::invalid_input("claims", "not a JSON object"));
+    }
+    encode_hs256(&claims, key)
+}
+
 fn parts(token: &str) -> Result<[&str; 3], Error> {
     let mut it = token.trim().split('.');
     match (it.next(), it.next(), it.next(), it.next()) {
@@ -132,6 +146,22 @@ pub fn verify_hs256(token: &str, key: &[u8], now: Timestamp) -> Result<Value, Er
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn json_claims_sign_like_a_value() {
+        let text = r#"{"sub": "a", "exp": 100}"#;
+        assert_eq!(
+            encode_hs256_json(text, b"k").unwrap(),
+            encode_hs256(&json!({"exp": 100, "sub": "a"}), b"k").unwrap()
+        );
+        for bad in ["", "[1]", "{", "\"x\""] {
+            assert_eq!(
+                encode_hs256_json(bad, b"k").unwrap_err().field(),
+                Some("claims"),
+                "{bad}"
+            );
+        }
+    }
 
     #[test]
     fn rfc7515_style_round_trip() {

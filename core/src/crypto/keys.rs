@@ -25,6 +25,7 @@ use crate::secret::Secret;
 
 /// The kinds of key certbridge generates and imports.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 #[serde(rename_all = "kebab-case")]
 pub enum KeyKind {
     /// ECDSA on NIST P-256 (secp256r1), signs with SHA-256 (ES256).

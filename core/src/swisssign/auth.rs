@@ -25,6 +25,11 @@ pub const RENEW_MARGIN_SECS: u64 = 5 * 60;
 
 /// The claims of a SwissSign session JWT, serialised in this order.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(
+    feature = "uniffi",
+    derive(uniffi::Record),
+    uniffi(name = "SwissSignJwtClaims")
+)]
 pub struct JwtClaims {
     /// Issuer: `SwissPKI`.
     pub iss: String,

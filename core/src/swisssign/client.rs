@@ -13,6 +13,11 @@ use crate::swisssign::refs::{ClientRef, ProductRef};
 
 /// How a product's validity is counted (public reference, `ProductValidity`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(
+    feature = "uniffi",
+    derive(uniffi::Record),
+    uniffi(name = "SwissSignProductValidity")
+)]
 #[serde(rename_all(deserialize = "camelCase"))]
 pub struct ProductValidity {
     /// `YEARS`, `MONTHS`, `DAYS`, `HOURS`, `MINUTES` or `SECONDS`.
@@ -27,6 +32,11 @@ pub struct ProductValidity {
 
 /// A certificate product of a client (public reference, `Product`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(
+    feature = "uniffi",
+    derive(uniffi::Record),
+    uniffi(name = "SwissSignProduct")
+)]
 #[serde(rename_all(deserialize = "camelCase"))]
 pub struct Product {
     /// The `pma-` reference to issue with.
@@ -60,6 +70,11 @@ pub struct Product {
 
 /// A client (public reference, `Client`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(
+    feature = "uniffi",
+    derive(uniffi::Record),
+    uniffi(name = "SwissSignClientInfo")
+)]
 #[serde(rename_all(deserialize = "camelCase"))]
 pub struct Client {
     /// The `cli-` reference.

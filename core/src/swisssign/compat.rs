@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 
 /// Which path lists a client's pre-validated domains.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 #[serde(rename_all = "snake_case")]
 pub enum DomainListPath {
     /// `/v2/client/domain/{cli}/list` (current reference; default).
@@ -23,6 +24,7 @@ pub enum DomainListPath {
 
 /// How `revocationReason` is spelled in `/v2/revoke`.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 #[serde(rename_all = "snake_case")]
 pub enum ReasonSpelling {
     /// `KEY_COMPROMISE` (current reference; default).
@@ -34,6 +36,7 @@ pub enum ReasonSpelling {
 
 /// Server settings for the points where SwissSign servers differ.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct SwissSignCompat {
     /// Domain list path.
     #[serde(default)]

@@ -60,6 +60,13 @@ impl DomainStatus {
     }
 }
 
+// Foreign languages see the status as its wire string (`VALID`, ...).
+#[cfg(feature = "uniffi")]
+uniffi::custom_type!(DomainStatus, String, {
+    lower: |s| s.as_str().to_string(),
+    try_lift: |s| Ok(DomainStatus::from_wire(&s)),
+});
+
 impl Serialize for DomainStatus {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(self.as_str())
@@ -74,6 +81,11 @@ impl<'de> Deserialize<'de> for DomainStatus {
 
 /// The DNS record that proves control of a domain.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(
+    feature = "uniffi",
+    derive(uniffi::Record),
+    uniffi(name = "SwissSignTxtRecord")
+)]
 pub struct DnsTxtRecord {
     /// Owner name, ASCII (punycode) form.
     pub name: String,
@@ -83,6 +95,11 @@ pub struct DnsTxtRecord {
 
 /// A registered client domain (public reference, `ClientDNS`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(
+    feature = "uniffi",
+    derive(uniffi::Record),
+    uniffi(name = "SwissSignDomain")
+)]
 #[serde(rename_all(deserialize = "camelCase"))]
 pub struct PrevalidatedDomain {
     /// The `cld-` reference.
@@ -263,6 +280,11 @@ impl ListDomains<'_> {
 
 /// What to do with one pre-validated domain.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(
+    feature = "uniffi",
+    derive(uniffi::Enum),
+    uniffi(name = "SwissSignDomainAction")
+)]
 pub enum DomainAction {
     /// `POST /v2/client/domain/{cld}`: read it.
     Get,

@@ -39,61 +39,118 @@ impl IssueCsr<'_> {
 
 /// One requested DNS name (public reference, `DNS`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(
+    feature = "uniffi",
+    derive(uniffi::Record),
+    uniffi(name = "SwissSignRequestedDns")
+)]
 #[serde(rename_all = "camelCase")]
 pub struct RequestedDns {
     /// The name; Unicode is converted to punycode by the server.
     pub dns: String,
     /// Also add the base domain of a wildcard.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub include_base_domain_for_wildcard: Option<bool>,
     /// Also add `www.` to the name.
     #[serde(rename = "includeWWWDomain", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub include_www_domain: Option<bool>,
 }
 
-/// `{"values": [...]}` wrapper of the reference's SAN lists.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
-pub struct Values<T> {
-    /// The entries.
-    pub values: Vec<T>,
+/// The reference wraps each SAN list as `{"values": [...]}`; the Rust
+/// (and foreign) type is the plain list, wrapped only on the wire, so the
+/// data type stays non-generic (uniffi records cannot be generic).
+mod values {
+    use serde::{Serialize, Serializer};
+
+    #[derive(Serialize)]
+    struct Values<'a, T> {
+        values: &'a [T],
+    }
+
+    pub(super) fn serialize<T: Serialize, S: Serializer>(
+        list: &Option<Vec<T>>,
+        s: S,
+    ) -> Result<S::Ok, S::Error> {
+        list.as_deref().map(|values| Values { values }).serialize(s)
+    }
 }
 
 /// SANs and extensions overriding the CSR (public reference,
 /// `RequestExtensions`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(
+    feature = "uniffi",
+    derive(uniffi::Record),
+    uniffi(name = "SwissSignRequestExtensions")
+)]
 #[serde(rename_all = "camelCase")]
 pub struct RequestExtensions {
     /// DNS names.
-    #[serde(rename = "requestDNS", skip_serializing_if = "Option::is_none")]
-    pub request_dns: Option<Values<RequestedDns>>,
+    #[serde(
+        rename = "requestDNS",
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "values::serialize"
+    )]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
+    pub request_dns: Option<Vec<RequestedDns>>,
     /// Email addresses.
-    #[serde(rename = "requestRFC822", skip_serializing_if = "Option::is_none")]
-    pub request_rfc822: Option<Values<String>>,
+    #[serde(
+        rename = "requestRFC822",
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "values::serialize"
+    )]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
+    pub request_rfc822: Option<Vec<String>>,
     /// IP addresses.
-    #[serde(rename = "requestIP", skip_serializing_if = "Option::is_none")]
-    pub request_ip: Option<Values<String>>,
+    #[serde(
+        rename = "requestIP",
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "values::serialize"
+    )]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
+    pub request_ip: Option<Vec<String>>,
     /// User principal names.
-    #[serde(rename = "requestUPN", skip_serializing_if = "Option::is_none")]
-    pub request_upn: Option<Values<String>>,
+    #[serde(
+        rename = "requestUPN",
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "values::serialize"
+    )]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
+    pub request_upn: Option<Vec<String>>,
 }
 
 /// Overrides of the CSR's content (public reference, `RequestOverrides`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(
+    feature = "uniffi",
+    derive(uniffi::Record),
+    uniffi(name = "SwissSignRequestOverrides")
+)]
 #[serde(rename_all = "camelCase")]
 pub struct RequestOverrides {
     /// Subject DN, e.g. `CN=www.example.com,O=Example,C=CH`.
     #[serde(rename = "subjectDN", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub subject_dn: Option<String>,
     /// Validity in the product's units, if the product allows a choice.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub validity: Option<u32>,
     /// SANs.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub request_extensions: Option<RequestExtensions>,
 }
 
 /// Someone else to notify (public reference, `AdditionalRecipient`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(
+    feature = "uniffi",
+    derive(uniffi::Record),
+    uniffi(name = "SwissSignAdditionalRecipient")
+)]
 #[serde(rename_all = "camelCase")]
 pub struct AdditionalRecipient {
     /// Email.
@@ -107,6 +164,11 @@ pub struct AdditionalRecipient {
 /// A document attached to the order (public reference,
 /// `RegistrationDocument`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(
+    feature = "uniffi",
+    derive(uniffi::Record),
+    uniffi(name = "SwissSignRegistrationDocument")
+)]
 #[serde(rename_all = "camelCase")]
 pub struct RegistrationDocument {
     /// File name.
@@ -118,6 +180,11 @@ pub struct RegistrationDocument {
 /// The JSON body of `/v2/issue` and `/v2/validate` (public reference,
 /// `IssueRequest`). Fields left `None` or empty are not sent.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(
+    feature = "uniffi",
+    derive(uniffi::Record),
+    uniffi(name = "SwissSignIssueRequest")
+)]
 #[serde(rename_all = "camelCase")]
 pub struct IssueRequest {
     /// The product.
@@ -125,33 +192,43 @@ pub struct IssueRequest {
     /// PEM CSR; without one, the server generates the key if the product
     /// allows it.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub csr: Option<String>,
     /// Overrides.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub overrides: Option<RequestOverrides>,
     /// Further notification recipients.
     #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub additional_recipients: Vec<AdditionalRecipient>,
     /// Registration documents.
     #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub registration_documents: Vec<RegistrationDocument>,
     /// User tags.
     #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub tags: Vec<String>,
     /// A note on the order.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub note: Option<String>,
     /// Publish the certificate to the repository.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub publish_certificate: Option<bool>,
     /// Wait for issuance in the call (the wire name is `synchrone`).
     #[serde(rename = "synchrone", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub synchronous: Option<bool>,
     /// Accept the terms and conditions.
     #[serde(rename = "acceptTandC", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub accept_terms: Option<bool>,
     /// Return the chain (only with `synchronous`).
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub include_certificate_chain: Option<bool>,
 }
 
@@ -189,7 +266,7 @@ impl IssueRequest {
             .and_then(|o| o.request_extensions.as_ref())
             .and_then(|e| e.request_dns.as_ref());
         for (i, d) in dns
-            .map(|d| d.values.as_slice())
+            .map(Vec::as_slice)
             .unwrap_or_default()
             .iter()
             .enumerate()

@@ -41,6 +41,7 @@ pub const PRE_PRODUCTION_URL: &str = "https://api.ra.pre.swisssign.ch";
 
 /// Where the RA API is and how that server spells things.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct SwissSignConfig {
     /// Base URL without a trailing slash; paths start with `/v2/`.
     pub base_url: String,

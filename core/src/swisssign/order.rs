@@ -97,6 +97,15 @@ impl OrderStatus {
     }
 }
 
+// Foreign languages see the status as its wire string (`ISSUED`,
+// `PENDING_AUTH`, ...), like the vectors and the JSON form, so statuses a
+// newer server adds pass through unchanged.
+#[cfg(feature = "uniffi")]
+uniffi::custom_type!(OrderStatus, String, {
+    lower: |s| s.as_str().to_string(),
+    try_lift: |s| Ok(OrderStatus::from_wire(&s)),
+});
+
 impl Serialize for OrderStatus {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(self.as_str())
@@ -111,6 +120,11 @@ impl<'de> Deserialize<'de> for OrderStatus {
 
 /// How a certificate was revoked (public reference, `RevocationStatus`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(
+    feature = "uniffi",
+    derive(uniffi::Record),
+    uniffi(name = "SwissSignRevocationStatus")
+)]
 #[serde(rename_all(deserialize = "camelCase"))]
 pub struct RevocationStatus {
     /// When, as sent.
@@ -126,6 +140,11 @@ pub struct RevocationStatus {
 
 /// The certificate of an order (public reference, `Certificate`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(
+    feature = "uniffi",
+    derive(uniffi::Record),
+    uniffi(name = "SwissSignOrderCertificate")
+)]
 #[serde(rename_all(deserialize = "camelCase"))]
 pub struct OrderCertificate {
     /// Subject DN as the server writes it.
@@ -154,6 +173,11 @@ pub struct OrderCertificate {
 /// A certificate order (public reference, `CertificateOrder`): what
 /// `/v2/issue/csr/{pma}`, `/v2/issue` and `/v2/order/{ord}` answer.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(
+    feature = "uniffi",
+    derive(uniffi::Record),
+    uniffi(name = "SwissSignOrder")
+)]
 #[serde(from = "OrderWire")]
 pub struct CertificateOrder {
     /// The `ord-` reference.
@@ -319,37 +343,52 @@ impl GetOrder<'_> {
 /// Search criteria (public reference, `SearchCertificateOrder`). Every
 /// field is optional; an empty search lists recent orders.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(
+    feature = "uniffi",
+    derive(uniffi::Record),
+    uniffi(name = "SwissSignOrderSearch")
+)]
 #[serde(rename_all = "camelCase")]
 pub struct OrderSearch {
     /// One order.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub order_reference: Option<OrderRef>,
     /// Serial number, hex, `?`/`*` wildcards allowed.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub serial_number: Option<String>,
     /// Statuses to match.
     #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub order_status: Vec<OrderStatus>,
     /// Revocation reasons to match, as the server spells them.
     #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub revocation_reason: Vec<String>,
     /// Clients to match.
     #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub client_references: Vec<ClientRef>,
     /// Orders created after this time (RFC 3339).
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub start_after: Option<String>,
     /// Orders created before this time (RFC 3339).
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub start_before: Option<String>,
     /// Any certificate attribute OID or value, wildcards allowed.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub attribute: Option<String>,
     /// Include the chain in each order.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub include_certificate_chain: Option<bool>,
     /// Tags to match.
     #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub tags: Vec<String>,
 }
 

@@ -84,6 +84,15 @@ macro_rules! reference {
                 r.0
             }
         }
+
+        // Foreign languages see the reference as a string; a malformed one
+        // handed back fails to lift (validate first with the binding's
+        // `swisssign_*_ref` functions to get a typed `invalid_input`).
+        #[cfg(feature = "uniffi")]
+        uniffi::custom_type!($name, String, {
+            lower: |r| r.0,
+            try_lift: |s| Ok($name::new(&s)?),
+        });
     };
 }
 

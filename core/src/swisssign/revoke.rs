@@ -17,6 +17,11 @@ use crate::swisssign::order::OrderCertificate;
 
 /// Why a certificate is revoked (the reasons `/v2/revoke` accepts).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(
+    feature = "uniffi",
+    derive(uniffi::Enum),
+    uniffi(name = "SwissSignRevocationReason")
+)]
 #[serde(rename_all = "snake_case")]
 pub enum RevocationReason {
     /// Not used any more / unspecified.
@@ -60,6 +65,11 @@ impl RevocationReason {
 
 /// One certificate to revoke.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(
+    feature = "uniffi",
+    derive(uniffi::Record),
+    uniffi(name = "SwissSignRevocationRequest")
+)]
 pub struct RevocationRequest {
     /// Serial number in hex (`:` and spaces are removed, case normalised to
     /// upper as in the seed's example).
@@ -71,6 +81,7 @@ pub struct RevocationRequest {
     pub reason: RevocationReason,
     /// Name of the person asking, required for service accounts.
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub requestor: Option<String>,
 }
 

@@ -9,8 +9,7 @@ use certbridge::swisssign::domain::{
 };
 use certbridge::swisssign::error::error_of;
 use certbridge::swisssign::issue::{
-    Issue, IssueCsr, IssueRequest, RequestExtensions, RequestOverrides, RequestedDns,
-    ValidateIssue, Values,
+    Issue, IssueCsr, IssueRequest, RequestExtensions, RequestOverrides, RequestedDns, ValidateIssue,
 };
 use certbridge::swisssign::order::{
     GetOrder, GetOrderStatus, OrderSearch, SearchOrders, SearchOrdersPaged,
@@ -89,15 +88,14 @@ fn issue_request(case: &Case) -> Result<IssueRequest, Error> {
         || !emails.is_empty()
         || !ips.is_empty()
     {
-        let non_empty = |v: Vec<String>| (!v.is_empty()).then_some(Values { values: v });
-        let request_dns = (!dns.is_empty()).then(|| Values {
-            values: dns
-                .into_iter()
+        let non_empty = |v: Vec<String>| (!v.is_empty()).then_some(v);
+        let request_dns = (!dns.is_empty()).then(|| {
+            dns.into_iter()
                 .map(|d| RequestedDns {
                     dns: d,
                     ..RequestedDns::default()
                 })
-                .collect(),
+                .collect()
         });
         let ext = RequestExtensions {
             request_dns,
