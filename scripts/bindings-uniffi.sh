@@ -114,11 +114,46 @@ cmd_build() {
 
 need_build() { [ -f "$LIB" ] && [ -f "$OUT/python/certbridge/__init__.py" ] || cmd_build; }
 
+# The simulator binary for the ACME/IdenTrust end-to-end tests: built once
+# (cargo only checks freshness when it exists); `--pebble` starts Pebble too.
+SIM_BIN=$ROOT/target/release/certbridge-sim
+need_sim() {
+  command -v pebble >/dev/null || apt_install pebble
+  cargo build -q --release -p certbridge-sim --bin certbridge-sim
+}
+
+# Runs "$@" with `certbridge-sim --pebble` up; its JSON line (URLs, CA, EAB
+# pool, PIDs) is in $OUT/e2e/peers.json. Stops both by closing the
+# simulator's stdin, then by PID.
+with_peers() {
+  need_sim
+  mkdir -p "$OUT/e2e"
+  local fifo=$OUT/e2e/sim.stdin json=$OUT/e2e/peers.json rc=0 sim_pid i
+  rm -f "$fifo" "$json"; mkfifo "$fifo"
+  "$SIM_BIN" --port 0 --pebble <"$fifo" >"$json" 2>"$OUT/e2e/sim.log" &
+  sim_pid=$!
+  exec 8>"$fifo"
+  for i in $(seq 1 300); do [ -s "$json" ] && break; kill -0 "$sim_pid" 2>/dev/null || break; sleep 0.1; done
+  if [ ! -s "$json" ]; then cat "$OUT/e2e/sim.log" >&2; exec 8>&-; return 1; fi
+  "$@" 8>&- || rc=$?
+  exec 8>&-
+  for i in $(seq 1 50); do kill -0 "$sim_pid" 2>/dev/null || break; sleep 0.1; done
+  if kill -0 "$sim_pid" 2>/dev/null; then
+    local pebble_pid; pebble_pid=$(sed -n 's/.*"pebble_pid":\([0-9]*\).*/\1/p' "$json")
+    [ -n "$pebble_pid" ] && kill "$pebble_pid" 2>/dev/null || true
+    kill "$sim_pid" 2>/dev/null || true
+  fi
+  wait "$sim_pid" 2>/dev/null || true
+  rm -f "$fifo"
+  return $rc
+}
+
 cmd_test_python() {
   deps_python
   need_build
+  need_sim
   stage "uniffi test: python"
-  PYTHONPATH="$OUT/python" "$VENV/bin/pytest" -q -p no:cacheprovider bindings-uniffi/tests/python
+  CERTBRIDGE_SIM_BIN="$SIM_BIN" PYTHONPATH="$OUT/python" "$VENV/bin/pytest" -q -p no:cacheprovider bindings-uniffi/tests/python
   stage_end
 }
 
@@ -137,9 +172,9 @@ cmd_test_kotlin() {
     [ -f "$OUT/kotlin/test.jar" ] || { echo "kotlinc failed" >&2; exit 1; }
     echo "$sum" > "$stamp"
   fi
-  java -cp "$OUT/kotlin/test.jar:$cp:$KOTLIN_HOME/lib/kotlin-stdlib.jar" \
+  with_peers java -cp "$OUT/kotlin/test.jar:$cp:$KOTLIN_HOME/lib/kotlin-stdlib.jar" \
     -Djna.library.path="$ROOT/target/release" -Dcertbridge.vectors="$ROOT/tests/vectors" \
-    certbridge.tests.MainKt
+    -Dcertbridge.peers="$OUT/e2e/peers.json" certbridge.tests.MainKt
   stage_end
 }
 
@@ -181,7 +216,12 @@ cmd_test_swift() {
       -o target/uniffi/swift/certbridge-tests"
     echo "$sum" > "$OUT/swift/sources.sha256"
   fi
-  in_chroot env CERTBRIDGE_VECTORS=/host/tests/vectors /host/target/uniffi/swift/certbridge-tests
+  # The chroot has no openssl: the end-to-end CSR is made here.
+  mkdir -p "$OUT/e2e"
+  openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout /dev/null -subj /CN=www.swift.example \
+    -addext subjectAltName=DNS:www.swift.example,DNS:swift.example -outform DER -out "$OUT/e2e/swift-csr.der" 2>/dev/null
+  with_peers in_chroot env CERTBRIDGE_VECTORS=/host/tests/vectors CERTBRIDGE_PEERS=/host/target/uniffi/e2e/peers.json \
+    CERTBRIDGE_E2E_CSR=/host/target/uniffi/e2e/swift-csr.der /host/target/uniffi/swift/certbridge-tests
   stage_end
 }
 

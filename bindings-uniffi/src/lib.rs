@@ -11,7 +11,11 @@
 //! - [`transport`]: the foreign `HttpTransport` trait (hosts bring their own
 //!   HTTP stack) and its adapter to the core `Transport`;
 //! - [`redtrust`]: sans-IO request builders and response parsers, the
-//!   session and issuance-flow objects, and the async `RedtrustClient`.
+//!   session and issuance-flow objects, and the async `RedtrustClient`;
+//! - [`acme`]: ACME (RFC 8555 + EAB): keys, `acme_*` builders and parsers,
+//!   `AcmeIssueFlow`, the async `AcmeClient`;
+//! - [`identrust`]: the IdenTrust reseller API and `IdenTrustClient`;
+//! - [`solver`]: the foreign `ChallengeSolver` that publishes challenges.
 //!
 //! Each exported function converts types and calls the core in one line; a
 //! binding that needs logic means the core lacks a function.
@@ -26,9 +30,12 @@
 
 uniffi::setup_scaffolding!("certbridge_ffi");
 
+pub mod acme;
 pub mod error;
 pub mod http;
+pub mod identrust;
 pub mod redtrust;
+pub mod solver;
 pub mod transport;
 
 pub use certbridge;

@@ -53,6 +53,8 @@ object VectorRunner {
     /** Provider prefix -> op name -> op. */
     val supported: Map<String, Map<String, (Case) -> Outcome>> = mapOf(
         "redtrust" to RedtrustOps.ops,
+        "acme" to AcmeOps.acme,
+        "identrust" to AcmeOps.identrust,
     )
 
     fun providerOf(fileName: String) = fileName.removeSuffix(".json").substringBefore("-")

@@ -18,6 +18,7 @@ from typing import Any, Callable, Optional
 
 import certbridge
 
+import vector_ops_acme
 import vector_ops_redtrust
 
 VECTORS_DIR = Path(__file__).resolve().parents[3] / "tests" / "vectors"
@@ -25,6 +26,8 @@ VECTORS_DIR = Path(__file__).resolve().parents[3] / "tests" / "vectors"
 # provider prefix -> {op name -> function(case) -> Outcome}
 SUPPORTED: dict[str, dict[str, Callable[["Case"], Any]]] = {
     "redtrust": vector_ops_redtrust.OPS,
+    "acme": vector_ops_acme.ACME_OPS,
+    "identrust": vector_ops_acme.IDENTRUST_OPS,
 }
 
 

@@ -94,6 +94,8 @@ enum VectorRunner {
     /// Provider prefix -> op name -> op.
     static let supported: [String: [String: (Case) throws -> Outcome]] = [
         "redtrust": RedtrustOps.ops,
+        "acme": AcmeOps.acme,
+        "identrust": AcmeOps.identrust,
     ]
 
     static func providerOf(_ file: String) -> String {

@@ -22,6 +22,8 @@ let tests: [(String, () async throws -> Void)] = [
     ("swift/transport/failure-is-typed", TransportTests.transportFailureIsTyped),
     ("swift/flow/sans-io", { try TransportTests.sansIoFlow() }),
     ("swift/errors/typed", { try TransportTests.errorKinds() }),
+    ("swift/acme/keys-and-errors", { try AcmeE2e.keysAndErrors() }),
+    ("swift/identrust/issue-at-pebble", AcmeE2e.identrustIssuance),
 ]
 for (name, test) in tests {
     do { try await test(); passed += 1 } catch { failed += 1; print("FAIL \(name): \(error)") }
