@@ -11,14 +11,13 @@ final class RecordingSolver: ChallengeSolver, @unchecked Sendable {
     private(set) var published: [ChallengeTask] = []
     private(set) var cleaned: [ChallengeTask] = []
 
-    func publish(tasks: [ChallengeTask]) async throws {
-        lock.lock(); defer { lock.unlock() }
-        published += tasks
-    }
+    func publish(tasks: [ChallengeTask]) async throws { record(tasks, cleanup: false) }
 
-    func cleanup(tasks: [ChallengeTask]) async throws {
+    func cleanup(tasks: [ChallengeTask]) async throws { record(tasks, cleanup: true) }
+
+    private func record(_ tasks: [ChallengeTask], cleanup: Bool) {
         lock.lock(); defer { lock.unlock() }
-        cleaned += tasks
+        if cleanup { cleaned += tasks } else { published += tasks }
     }
 }
 
