@@ -218,11 +218,21 @@ def test_plain_acme_with_eab_against_pebble(peers):
         await acme.change_key(new_key)
         assert acme.key().thumbprint() == new_key.thumbprint() != key.thumbprint()
         await acme.revoke(renewed.chain.pem.encode())
+        with pytest.raises(certbridge.CertbridgeError.InvalidInput) as e:
+            await acme.new_authorization(identifiers[0])  # Pebble 2.4 has no newAuthz
+        assert e.value.field == "new_authz"
+        deactivated = await acme.deactivate_authorization(renewed.order.authorizations[0])
+        assert deactivated.status == certbridge.AcmeAuthorizationStatus.DEACTIVATED
         gone = await acme.deactivate()
         assert gone.status == certbridge.AcmeAccountStatus.DEACTIVATED
         with pytest.raises(certbridge.CertbridgeError) as e:
             await acme.order(issued.order.url)
         assert e.value.kind in ("provider", "auth")
+        # The synchronous constructor with a fetched directory; cancel() stops every call.
+        other = certbridge.AcmeClient(acme.directory(), certbridge.AcmeAccountKey.generate(), transport_config=config)
+        other.cancel()
+        with pytest.raises(certbridge.CertbridgeError.Cancelled):
+            await other.find_account()
 
     asyncio.run(run())
     assert len(solver.published) == 2 * len(NAMES)
