@@ -114,12 +114,17 @@ cmd_build() {
 
 need_build() { [ -f "$LIB" ] && [ -f "$OUT/python/certbridge/__init__.py" ] || cmd_build; }
 
-# The simulator binary for the end-to-end tests (a no-op when fresh).
-SIM_BIN=$ROOT/target/release/certbridge-sim
-need_sim() { cargo build -q --release -p certbridge-sim --bin certbridge-sim; }
+# The simulator binary for the end-to-end tests: the same debug build the
+# Rust tests and the wasm suites use (cargo only checks freshness when it
+# exists); `--pebble` starts Pebble too.
+SIM_BIN=${CARGO_TARGET_DIR:-$ROOT/target}/debug/certbridge-sim
+need_sim() {
+  command -v pebble >/dev/null || apt_install pebble
+  cargo build -q -p certbridge-sim --bin certbridge-sim
+}
 
-# Starts a plain-HTTP simulator for one suite; sets SIM_URL and SIM_PID.
-# `timeout` bounds it even if the suite dies before `sim_stop`.
+# Starts a plain-HTTP simulator alone (the examples); sets SIM_URL and SIM_PID.
+# `timeout` bounds it even if the caller dies before `sim_stop`.
 sim_start() {
   local log=$OUT/sim-$1.log
   mkdir -p "$OUT"
@@ -131,12 +136,40 @@ sim_start() {
 }
 sim_stop() { kill "$SIM_PID" 2>/dev/null || true; wait "$SIM_PID" 2>/dev/null || true; }
 
+# Runs "$@" with `certbridge-sim --pebble` up; its JSON line (URLs, CA, EAB
+# pool, PIDs) is in $OUT/e2e/peers.json and the simulator's URL in $SIM_URL. Stops both by closing the
+# simulator's stdin, then by PID.
+with_peers() {
+  need_sim
+  mkdir -p "$OUT/e2e"
+  local fifo=$OUT/e2e/sim.stdin json=$OUT/e2e/peers.json rc=0 sim_pid i
+  rm -f "$fifo" "$json"; mkfifo "$fifo"
+  "$SIM_BIN" --port 0 --pebble <"$fifo" >"$json" 2>"$OUT/e2e/sim.log" &
+  sim_pid=$!
+  exec 8>"$fifo"
+  for i in $(seq 1 300); do [ -s "$json" ] && break; kill -0 "$sim_pid" 2>/dev/null || break; sleep 0.1; done
+  if [ ! -s "$json" ]; then cat "$OUT/e2e/sim.log" >&2; exec 8>&-; return 1; fi
+  # The simulator's own URL, for the SwissSign suites (plain HTTP).
+  SIM_URL=$(sed -n 's/.*"sim_url":"\([^"]*\)".*/\1/p' "$json")
+  "$@" 8>&- || rc=$?
+  exec 8>&-
+  for i in $(seq 1 50); do kill -0 "$sim_pid" 2>/dev/null || break; sleep 0.1; done
+  if kill -0 "$sim_pid" 2>/dev/null; then
+    local pebble_pid; pebble_pid=$(sed -n 's/.*"pebble_pid":\([0-9]*\).*/\1/p' "$json")
+    [ -n "$pebble_pid" ] && kill "$pebble_pid" 2>/dev/null || true
+    kill "$sim_pid" 2>/dev/null || true
+  fi
+  wait "$sim_pid" 2>/dev/null || true
+  rm -f "$fifo"
+  return $rc
+}
+
 cmd_test_python() {
   deps_python
   need_build
   need_sim
   stage "uniffi test: python"
-  CERTBRIDGE_SIM_BIN=$SIM_BIN PYTHONPATH="$OUT/python" "$VENV/bin/pytest" -q -p no:cacheprovider bindings-uniffi/tests/python
+  CERTBRIDGE_SIM_BIN="$SIM_BIN" PYTHONPATH="$OUT/python" "$VENV/bin/pytest" -q -p no:cacheprovider bindings-uniffi/tests/python
   stage_end
 }
 
@@ -155,14 +188,12 @@ cmd_test_kotlin() {
     [ -f "$OUT/kotlin/test.jar" ] || { echo "kotlinc failed" >&2; exit 1; }
     echo "$sum" > "$stamp"
   fi
-  need_sim
-  sim_start kotlin
-  local rc=0
-  java -cp "$OUT/kotlin/test.jar:$cp:$KOTLIN_HOME/lib/kotlin-stdlib.jar" \
-    -Djna.library.path="$ROOT/target/release" -Dcertbridge.vectors="$ROOT/tests/vectors" \
-    -Dcertbridge.sim="$SIM_URL" certbridge.tests.MainKt || rc=$?
-  sim_stop
-  [ $rc -eq 0 ] || exit $rc
+  run_kotlin() {
+    java -cp "$OUT/kotlin/test.jar:$cp:$KOTLIN_HOME/lib/kotlin-stdlib.jar" \
+      -Djna.library.path="$ROOT/target/release" -Dcertbridge.vectors="$ROOT/tests/vectors" \
+      -Dcertbridge.peers="$OUT/e2e/peers.json" -Dcertbridge.sim="$SIM_URL" certbridge.tests.MainKt
+  }
+  with_peers run_kotlin
   stage_end
 }
 
@@ -204,13 +235,15 @@ cmd_test_swift() {
       -o target/uniffi/swift/certbridge-tests"
     echo "$sum" > "$OUT/swift/sources.sha256"
   fi
-  need_sim
-  sim_start swift
-  local rc=0
-  in_chroot env CERTBRIDGE_VECTORS=/host/tests/vectors CERTBRIDGE_SIM="$SIM_URL" \
-    /host/target/uniffi/swift/certbridge-tests || rc=$?
-  sim_stop
-  [ $rc -eq 0 ] || exit $rc
+  # The chroot has no openssl: the end-to-end CSR is made here.
+  mkdir -p "$OUT/e2e"
+  openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout /dev/null -subj /CN=www.swift.example \
+    -addext subjectAltName=DNS:www.swift.example,DNS:swift.example -outform DER -out "$OUT/e2e/swift-csr.der" 2>/dev/null
+  run_swift() {
+    in_chroot env CERTBRIDGE_VECTORS=/host/tests/vectors CERTBRIDGE_PEERS=/host/target/uniffi/e2e/peers.json \
+      CERTBRIDGE_SIM="$SIM_URL" CERTBRIDGE_E2E_CSR=/host/target/uniffi/e2e/swift-csr.der /host/target/uniffi/swift/certbridge-tests
+  }
+  with_peers run_swift
   stage_end
 }
 

@@ -15,6 +15,10 @@
 //! - [`swisssign`]: the same for the SwissSign RA API v2, with the
 //!   `SwissSignClient`;
 //! - [`crypto`]: private keys, CSRs, certificate parsing, PKCS#7, HS256 JWTs.
+//! - [`acme`]: ACME (RFC 8555 + EAB): keys, `acme_*` builders and parsers,
+//!   `AcmeIssueFlow`, the async `AcmeClient`;
+//! - [`identrust`]: the IdenTrust reseller API and `IdenTrustClient`;
+//! - [`solver`]: the foreign `ChallengeSolver` that publishes challenges.
 //!
 //! Each exported function converts types and calls the core in one line; a
 //! binding that needs logic means the core lacks a function.
@@ -29,10 +33,13 @@
 
 uniffi::setup_scaffolding!("certbridge_ffi");
 
+pub mod acme;
 pub mod crypto;
 pub mod error;
 pub mod http;
+pub mod identrust;
 pub mod redtrust;
+pub mod solver;
 pub mod swisssign;
 pub mod transport;
 

@@ -43,6 +43,11 @@ impl std::fmt::Display for Provider {
 
 /// An identifier inside an ACME subproblem (RFC 8555 section 6.7.1).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(
+    feature = "uniffi",
+    derive(uniffi::Record),
+    uniffi(name = "AcmeSubproblemIdentifier")
+)]
 pub struct AcmeIdentifier {
     /// Identifier type, e.g. `dns`.
     #[serde(rename = "type")]
@@ -53,6 +58,11 @@ pub struct AcmeIdentifier {
 
 /// One subproblem of an ACME problem document (RFC 8555 section 6.7.1).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(
+    feature = "uniffi",
+    derive(uniffi::Record),
+    uniffi(name = "AcmeSubproblem")
+)]
 pub struct AcmeSubproblem {
     /// Problem type URI (`urn:ietf:params:acme:error:...`).
     #[serde(rename = "type", default)]

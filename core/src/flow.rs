@@ -16,6 +16,7 @@ use crate::time::Timestamp;
 /// (ACME challenges, RFC 8555 section 8; SwissSign DNS pre-validation).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(tag = "type", rename_all = "kebab-case")]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum ChallengeTask {
     /// Serve `body` at `http://{domain}/.well-known/acme-challenge/{token}`
     /// (RFC 8555 section 8.3).

@@ -18,7 +18,7 @@ fun main() {
     // An op this runner does not know must fail, not be skipped.
     val unknown = Case("redtrust.json", "x", "redtrust.no_such_op", emptyMap(), null, emptyMap())
     try { VectorRunner.run(unknown); failed++; println("FAIL unknown op was accepted") } catch (e: UnknownOp) { passed++ }
-    for ((name, test) in TransportTests.all + SwissSignSimTests.all) {
+    for ((name, test) in TransportTests.all + SwissSignSimTests.all + AcmeE2e.all) {
         try { test(); passed++ } catch (e: Throwable) { failed++; println("FAIL $name: $e") }
     }
     if (skipped.isNotEmpty()) println("skipped files of providers not bound yet: ${skipped.joinToString()}")

@@ -55,6 +55,8 @@ object VectorRunner {
         "redtrust" to RedtrustOps.ops,
         "swisssign" to SwissSignOps.ops,
         "crypto" to CryptoOps.ops,
+        "acme" to AcmeOps.acme,
+        "identrust" to AcmeOps.identrust,
     )
 
     fun providerOf(fileName: String) = fileName.removeSuffix(".json").substringBefore("-")

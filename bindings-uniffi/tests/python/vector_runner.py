@@ -18,6 +18,7 @@ from typing import Any, Callable, Optional
 
 import certbridge
 
+import vector_ops_acme
 import vector_ops_crypto
 import vector_ops_redtrust
 import vector_ops_swisssign
@@ -29,6 +30,8 @@ SUPPORTED: dict[str, dict[str, Callable[["Case"], Any]]] = {
     "redtrust": vector_ops_redtrust.OPS,
     "swisssign": vector_ops_swisssign.OPS,
     "crypto": vector_ops_crypto.OPS,
+    "acme": vector_ops_acme.ACME_OPS,
+    "identrust": vector_ops_acme.IDENTRUST_OPS,
 }
 
 

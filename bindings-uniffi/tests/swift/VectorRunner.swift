@@ -24,6 +24,9 @@ func normalise(_ v: Any?) -> JSONValue {
     switch v {
     case is NSNull: return nil
     case let s as String: return s
+    // JSONSerialization's booleans are NSNumbers of type "c"; without this
+    // they would match the integer cases below as 0 / 1.
+    case let n as NSNumber where String(cString: n.objCType) == "c": return n.boolValue
     case let u as UInt64: return Int64(u)
     case let u as UInt32: return Int64(u)
     case let u as UInt16: return Int64(u)
@@ -102,6 +105,8 @@ enum VectorRunner {
         "redtrust": RedtrustOps.ops,
         "swisssign": SwissSignOps.ops,
         "crypto": CryptoOps.ops,
+        "acme": AcmeOps.acme,
+        "identrust": AcmeOps.identrust,
     ]
 
     static func providerOf(_ file: String) -> String {

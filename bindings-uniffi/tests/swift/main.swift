@@ -24,6 +24,8 @@ let tests: [(String, () async throws -> Void)] = [
     ("swift/errors/typed", { try TransportTests.errorKinds() }),
     ("swift/swisssign-sim/issue-chain-revoke", SwissSignSimTests.issueChainRevoke),
     ("swift/swisssign-sim/sans-io-flow", SwissSignSimTests.sansIoFlow),
+    ("swift/acme/keys-and-errors", { try AcmeE2e.keysAndErrors() }),
+    ("swift/identrust/issue-at-pebble", AcmeE2e.identrustIssuance),
 ]
 for (name, test) in tests {
     do { try await test(); passed += 1 } catch { failed += 1; print("FAIL \(name): \(error)") }

@@ -14,6 +14,11 @@ use crate::time::Timestamp;
 /// Account status (section 7.1.2).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
+#[cfg_attr(
+    feature = "uniffi",
+    derive(uniffi::Enum),
+    uniffi(name = "AcmeAccountStatus")
+)]
 pub enum AccountStatus {
     /// Usable.
     Valid,
@@ -25,6 +30,11 @@ pub enum AccountStatus {
 
 /// An account as the server describes it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(
+    feature = "uniffi",
+    derive(uniffi::Record),
+    uniffi(name = "AcmeAccount")
+)]
 pub struct Account {
     /// The account URL: the `kid` of every later request.
     pub url: String,

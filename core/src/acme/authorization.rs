@@ -14,6 +14,11 @@ use crate::time::Timestamp;
 /// An identifier (section 9.7.7): `dns` names (ASCII, lower-case, IDNs in
 /// punycode) and `ip` addresses (RFC 8738).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(
+    feature = "uniffi",
+    derive(uniffi::Record),
+    uniffi(name = "AcmeIdentifier")
+)]
 pub struct Identifier {
     /// `dns` or `ip`.
     #[serde(rename = "type")]
@@ -74,6 +79,11 @@ impl Identifier {
 /// Authorization status (section 7.1.6).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
+#[cfg_attr(
+    feature = "uniffi",
+    derive(uniffi::Enum),
+    uniffi(name = "AcmeAuthorizationStatus")
+)]
 pub enum AuthorizationStatus {
     /// Waiting for a challenge.
     Pending,

@@ -11,6 +11,11 @@ use crate::time::Timestamp;
 
 /// A downloaded chain.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(
+    feature = "uniffi",
+    derive(uniffi::Record),
+    uniffi(name = "AcmeCertificateChain")
+)]
 pub struct CertificateChain {
     /// The PEM text as sent: leaf first, then issuers.
     pub pem: String,

@@ -15,6 +15,11 @@ use crate::time::Timestamp;
 
 /// The challenge types the core can describe to the caller.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(
+    feature = "uniffi",
+    derive(uniffi::Enum),
+    uniffi(name = "AcmeChallengeType")
+)]
 pub enum ChallengeType {
     /// `http-01`.
     #[serde(rename = "http-01")]
@@ -41,6 +46,11 @@ impl ChallengeType {
 /// Challenge status (section 7.1.6).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
+#[cfg_attr(
+    feature = "uniffi",
+    derive(uniffi::Enum),
+    uniffi(name = "AcmeChallengeStatus")
+)]
 pub enum ChallengeStatus {
     /// Not yet attempted.
     Pending,
@@ -54,6 +64,11 @@ pub enum ChallengeStatus {
 
 /// One challenge of an authorization.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(
+    feature = "uniffi",
+    derive(uniffi::Record),
+    uniffi(name = "AcmeChallenge")
+)]
 pub struct Challenge {
     /// Type, e.g. `http-01` (unknown types are kept, never refused).
     #[serde(rename = "type")]

@@ -696,6 +696,12 @@ impl IssueFlow {
         self.session
     }
 
+    /// The session while the flow runs: the account URL once the account
+    /// step has answered, the key it signs with.
+    pub fn session(&self) -> &Session {
+        &self.session
+    }
+
     /// The order, once created.
     pub fn order(&self) -> Option<&Order> {
         self.order.as_ref()

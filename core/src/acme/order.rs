@@ -16,6 +16,11 @@ use crate::time::Timestamp;
 /// Order status (section 7.1.6).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
+#[cfg_attr(
+    feature = "uniffi",
+    derive(uniffi::Enum),
+    uniffi(name = "AcmeOrderStatus")
+)]
 pub enum OrderStatus {
     /// Authorizations outstanding.
     Pending,

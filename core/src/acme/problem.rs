@@ -19,6 +19,11 @@ pub const ACME_ERROR_PREFIX: &str = "urn:ietf:params:acme:error:";
 /// A problem document, as embedded in orders, authorizations and challenges
 /// (`error` members) or sent as an error response.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(
+    feature = "uniffi",
+    derive(uniffi::Record),
+    uniffi(name = "AcmeProblem")
+)]
 pub struct Problem {
     /// Type URI, e.g. `urn:ietf:params:acme:error:badNonce`.
     #[serde(rename = "type", default)]

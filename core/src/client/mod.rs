@@ -38,6 +38,12 @@ pub fn generate_account_key() -> AccountKey {
     AccountKey::generate_es256(&mut rand_core::OsRng)
 }
 
+/// A new RS256 ACME account key of `bits` (2048 to 4096) from the operating
+/// system's random source, for servers that refuse ES256.
+pub fn generate_rs256_account_key(bits: usize) -> Result<AccountKey, Error> {
+    AccountKey::generate_rs256(&mut rand_core::OsRng, bits)
+}
+
 /// `Send + Sync` on native targets, where clients are shared across threads;
 /// no bound on wasm32, where the transport and clock are JS functions and
 /// timers that live on the one JS thread and are never `Send`.

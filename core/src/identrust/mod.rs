@@ -27,6 +27,11 @@ pub const STAGING_PROFILES: &[&str] = &["TLS-90d", "TLS-1y"];
 
 /// Where the reseller API and the ACME directories live.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(
+    feature = "uniffi",
+    derive(uniffi::Record),
+    uniffi(name = "IdenTrustEnvironment")
+)]
 pub struct Environment {
     /// Reseller API base URL, e.g. `https://reseller-cms-pte.identrust.com`.
     pub reseller_base: String,

@@ -12,10 +12,12 @@
 //! ## Running
 //!
 //! ```text
-//! cargo run -p certbridge-sim -- [--port N] [--host 127.0.0.1] [--config FILE] [--eab-pool FILE] [--ca-out FILE] [--tls]
+//! cargo run -p certbridge-sim -- [--port N] [--host 127.0.0.1] [--config FILE] [--eab-pool FILE] [--ca-out FILE] [--tls] [--pebble]
 //! ```
 //! prints the base URL and the credentials (`--ca-out` writes the test CA
-//! root; `--tls` serves HTTPS with a certificate from that CA). Embedded:
+//! root; `--tls` serves HTTPS with a certificate from that CA; `--pebble`
+//! also starts Pebble on the same EAB pool and prints one JSON line of URLs,
+//! CA, keys and PIDs for test harnesses, see `src/main.rs`). Embedded:
 //!
 //! ```no_run
 //! let sim = certbridge_sim::Sim::start(certbridge_sim::SimConfig::default()).unwrap();

@@ -517,3 +517,74 @@ fn shutdown_and_drop_release_the_port() {
         "still listening after drop"
     );
 }
+
+/// `--pebble` prints one JSON line a harness in any language can use: the
+/// simulator and Pebble (trusting the printed CA), the EAB pool both share,
+/// and the PIDs; closing standard input stops Pebble and the simulator.
+#[test]
+fn binary_with_pebble_prints_json_and_stops_on_stdin_close() {
+    if certbridge_sim::pebble::binary().is_none() {
+        eprintln!("skipped: pebble is not installed (apt-get install pebble)");
+        return;
+    }
+    let dir = common::tempdir("bin-pebble");
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_certbridge-sim"))
+        .args(["--port", "0", "--pebble"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let v: Value = serde_json::from_str(&lines.next().unwrap().unwrap()).unwrap();
+    let ca = dir.join("ca.pem");
+    std::fs::write(&ca, v["ca_pem"].as_str().unwrap()).unwrap();
+    let directory = common::run(
+        "curl",
+        &[
+            "-sf",
+            "--cacert",
+            ca.to_str().unwrap(),
+            v["directory_url"].as_str().unwrap(),
+        ],
+        None,
+    );
+    let directory: Value = serde_json::from_slice(&directory).unwrap();
+    assert_eq!(directory["meta"]["externalAccountRequired"], true);
+    assert_eq!(v["eab_keys"].as_array().unwrap().len(), 8);
+    let account = common::run(
+        "curl",
+        &[
+            "-s",
+            "-X",
+            "POST",
+            "-H",
+            &format!("Authorization: {}", v["api_key"].as_str().unwrap()),
+            "-H",
+            "Content-Type: application/json",
+            "-d",
+            r#"{"customer_email":"a@b.example"}"#,
+            &format!("{}/account", v["sim_url"].as_str().unwrap()),
+        ],
+        None,
+    );
+    let account: Value = serde_json::from_slice(&account).unwrap();
+    assert!(
+        v["eab_keys"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|pair| pair[0] == account["kid"]),
+        "{account}"
+    );
+    assert_eq!(v["sim_pid"].as_u64(), Some(u64::from(child.id())));
+    let pebble_pid = v["pebble_pid"].as_u64().unwrap();
+    drop(child.stdin.take());
+    let status = child.wait().unwrap();
+    assert!(status.success(), "{status}");
+    assert!(
+        !std::path::Path::new(&format!("/proc/{pebble_pid}")).exists()
+            || std::fs::read_to_string(format!("/proc/{pebble_pid}/stat"))
+                .is_ok_and(|s| s.contains(") Z ")),
+        "pebble still running"
+    );
+}
