@@ -12,6 +12,7 @@ import { readFileSync } from 'node:fs';
 import * as cb from '../index.node.js';
 import { nodeHttpsTransport, startPebble } from './support/peers.js';
 import { KEYS_DIR, VECTORS_DIR } from './vectors.js';
+import { CREATE_BODY, DN, JSON_HEADERS, SERVER, bearer, ok } from './support/redtrust.js';
 
 let pebble;
 
@@ -43,29 +44,15 @@ function sent(step) {
 
 // ---- Redtrust ------------------------------------------------------------
 
-const RT = 'https://rt.example:8082';
-const JSON_HEADERS = [['Accept', 'application/json'], ['Content-Type', 'application/json']];
-const bearer = (t) => [...JSON_HEADERS, ['Authorization', `Bearer ${t}`]];
-const ok = (data) => ({
-  status: 200,
-  headers: [['Content-Type', 'application/json']],
-  body: JSON.stringify({ message: 'Operation finalized successfully', messageType: 'SUCCESS', errorCode: 'OK', data }),
-});
-const DN = [
-  { attribute: 'cn', value: 'John Doe' },
-  { attribute: 'o', value: 'Example' },
-  { attribute: 'c', value: 'ES' },
-];
-const CREATE_BODY = '{"dn":[{"attribute":"cn","value":"John Doe"},{"attribute":"o","value":"Example"},{"attribute":"c","value":"ES"}],"hashType":"SHA384","keyLength":2048,"keyType":"RSA","provider":"CAMERFIRMA"}';
 const NOW = Date.parse('2030-01-01T00:00:00Z');
 
 test('RedtrustIssueFlow: login, csr/create, csr/finalize, exact requests', () => {
-  const flow = new cb.RedtrustIssueFlow({ server: RT }, { username: 'app', password: 'pw' }, { dn: DN }, 'ZGF0YQ==');
+  const flow = new cb.RedtrustIssueFlow({ server: SERVER }, { username: 'app', password: 'pw' }, { dn: DN }, 'ZGF0YQ==');
   assert.equal(flow.session, undefined);
   assert.equal(flow.created, undefined);
 
   assert.deepEqual(sent(flow.next(NOW)), {
-    method: 'POST', url: `${RT}/raapi/v1/auth/login`, headers: JSON_HEADERS, body: '{"username":"app","password":"pw"}',
+    method: 'POST', url: `${SERVER}/raapi/v1/auth/login`, headers: JSON_HEADERS, body: '{"username":"app","password":"pw"}',
   });
   // A second next() before the answer is a typed error, not a second request.
   assert.throws(() => flow.next(NOW), (e) => cb.isCertbridgeError(e) && e.kind === 'protocol');
@@ -73,14 +60,14 @@ test('RedtrustIssueFlow: login, csr/create, csr/finalize, exact requests', () =>
   assert.deepEqual(flow.session, { accessToken: 'acc-1', refreshToken: 'ref-1', expiresAt: Date.parse('2099-01-01T00:00:00Z') });
 
   assert.deepEqual(sent(flow.next(NOW)), {
-    method: 'POST', url: `${RT}/raapi/v1/csr/create`, headers: bearer('acc-1'), body: CREATE_BODY,
+    method: 'POST', url: `${SERVER}/raapi/v1/csr/create`, headers: bearer('acc-1'), body: CREATE_BODY,
   });
   flow.receive(ok({ requestCode: 'RC-1', csr: 'MAMCAQU=' }), NOW);
   assert.equal(flow.created.requestCode, 'RC-1');
   assert.match(flow.created.csrPem, /^-----BEGIN CERTIFICATE REQUEST-----\nMAMCAQU=\n/);
 
   assert.deepEqual(sent(flow.next(NOW)), {
-    method: 'PUT', url: `${RT}/raapi/v1/csr/finalize`, headers: bearer('acc-1'),
+    method: 'PUT', url: `${SERVER}/raapi/v1/csr/finalize`, headers: bearer('acc-1'),
     body: '{"dataInB64":"ZGF0YQ==","provider":"CAMERFIRMA","requestCode":"RC-1"}',
   });
   flow.receive(ok({ idCertificate: 77, thumbprint: 'abcdef0123456789abcdef0123456789abcdef01' }), NOW);
@@ -97,19 +84,19 @@ test('RedtrustIssueFlow: login, csr/create, csr/finalize, exact requests', () =>
 
 test('RedtrustIssueFlow: a session credential, refreshed once after a 401; a renewal', () => {
   const flow = new cb.RedtrustIssueFlow(
-    { server: RT },
+    { server: SERVER },
     { session: { accessToken: 'old', refreshToken: 'r-old', expiresAt: NOW + 3_600_000 } },
     { dn: DN, thumbprintToRenew: 'ABCDEF0123456789ABCDEF0123456789ABCDEF01' },
   );
   const create = sent(flow.next(NOW));
   assert.deepEqual(create, {
-    method: 'POST', url: `${RT}/raapi/v1/csr/create`, headers: bearer('old'),
+    method: 'POST', url: `${SERVER}/raapi/v1/csr/create`, headers: bearer('old'),
     body: `${CREATE_BODY.slice(0, -1)},"thumbprintToRenew":"ABCDEF0123456789ABCDEF0123456789ABCDEF01"}`,
   });
   flow.receive({ status: 401, headers: [], body: '' }, NOW);
 
   assert.deepEqual(sent(flow.next(NOW)), {
-    method: 'PUT', url: `${RT}/raapi/v1/auth/refresh-token`, headers: bearer('old'), body: '{"refreshToken":"r-old"}',
+    method: 'PUT', url: `${SERVER}/raapi/v1/auth/refresh-token`, headers: bearer('old'), body: '{"refreshToken":"r-old"}',
   });
   flow.receive(ok({ accessToken: 'new', refreshToken: 'r-new', expiration: '2099-01-01T00:00:00Z' }), NOW);
   assert.equal(flow.session.accessToken, 'new');
@@ -127,7 +114,7 @@ test('RedtrustIssueFlow: a session credential, refreshed once after a 401; a ren
 
 test('RedtrustIssueFlow: bad input is a typed error at construction', () => {
   assert.throws(
-    () => new cb.RedtrustIssueFlow({ server: RT }, { username: 'app' }, { dn: DN }),
+    () => new cb.RedtrustIssueFlow({ server: SERVER }, { username: 'app' }, { dn: DN }),
     (e) => cb.isCertbridgeError(e) && e.kind === 'invalid_input' && e.field === 'password',
   );
   assert.throws(
