@@ -6,10 +6,19 @@
 #   certbridge CLI         target/release/certbridge acme issue
 #   certbridge library     AcmeClient, sequential and CONCURRENCY at once
 #                          (tests/e2e/examples/bench_acme.rs)
+#   instant-acme           the Rust crate from crates.io, same harness shape
+#                          (bench/instant-acme, its own workspace and lockfile),
+#                          sequential and CONCURRENCY at once
 #   lego                   Debian package `lego`
 #   certbot                Debian package `certbot` (N capped by CERTBOT_N)
 #
 #   scripts/bench-peers.sh [N]      e.g. scripts/bench-peers.sh 3 while developing
+#
+# Also reported when their artefacts exist (never built here: they cost
+# minutes of CPU): the .wasm raw/gzip size and Node import + init time
+# (scripts/bindings-wasm.sh build), the Python wheel size
+# (scripts/bindings-uniffi.sh wheel) and Python import time
+# (scripts/bindings-uniffi.sh build, i.e. target/uniffi/python).
 #
 # Prints per-issuance medians, ratios to the certbridge CLI, HTTP requests
 # per issuance counted at Pebble (its "-> calling handler()" log lines; the
@@ -36,8 +45,11 @@ fi
 echo "=== build (release)"
 cargo build -q --release -p certbridge-cli
 cargo build -q --release -p certbridge-e2e --example bench_acme
+# Its own workspace; --locked: the committed Cargo.lock pins the peer's version.
+(cd bench/instant-acme && cargo build -q --release --locked)
 CLI=$ROOT/target/release/certbridge
 LIB=$ROOT/target/release/examples/bench_acme
+IACME=$ROOT/bench/instant-acme/target/release/bench-instant-acme
 
 WORK=$(mktemp -d /tmp/certbridge-bench.XXXXXX)
 export CERTBRIDGE_PEBBLE_DIR=$WORK/pebble
@@ -90,11 +102,12 @@ for i in $(seq 1 "$n_certbot"); do
     --config-dir "$WORK/cb-$i/c" --work-dir "$WORK/cb-$i/w" --logs-dir "$WORK/cb-$i/l"
 done
 
-# library NAME CONCURRENCY: the harness prints "issuance I MS" and "wall MS".
+# library NAME CONCURRENCY [BINARY]: the harness prints "issuance I MS" and
+# "wall MS" (certbridge's bench_acme and bench-instant-acme alike).
 library() {
-  local name=$1 conc=$2 before
+  local name=$1 conc=$2 bin=${3:-$LIB} before
   before=$(requests)
-  "$LIB" "$DIR" "$CA" "$KID" "$HMAC_STD" "$N" "$conc" "$name" >"$WORK/$name.txt"
+  "$bin" "$DIR" "$CA" "$KID" "$HMAC_STD" "$N" "$conc" "$name" >"$WORK/$name.txt"
   local reqs=$(( ($(requests) - before) ))
   awk -v c="$name" -v r="$reqs" -v n="$N" '$1=="issuance"{printf "%s\t%s\t%.1f\t\n", c, $3, r/n}' \
     "$WORK/$name.txt" >>"$RESULTS"
@@ -104,6 +117,10 @@ echo "=== certbridge library sequential x$N"
 library lib-seq 1
 echo "=== certbridge library $CONCURRENCY concurrent x$N"
 library lib-conc "$CONCURRENCY"
+echo "=== instant-acme sequential x$N"
+library ia-seq 1 "$IACME"
+echo "=== instant-acme $CONCURRENCY concurrent x$N"
+library ia-conc "$CONCURRENCY" "$IACME"
 
 echo "=== cold start (--version, median of 5) and size"
 cold() {
@@ -115,6 +132,41 @@ printf 'cold-cli\t%s\n' "$(cold "$CLI" --version)" >>"$RESULTS"
 printf 'cold-lego\t%s\n' "$(cold lego --version)" >>"$RESULTS"
 printf 'size-cli\t%s\n' "$(stat -c %s "$CLI")" >>"$RESULTS"
 printf 'size-lego\t%s\n' "$(stat -c %s "$(command -v lego)")" >>"$RESULTS"
+
+echo "=== bindings: sizes and cold starts (when built)"
+WASM=$ROOT/bindings-wasm/pkg/certbridge_wasm_bg.wasm
+if [ -f "$WASM" ] && command -v node >/dev/null; then
+  printf 'size-wasm\t%s\n' "$(stat -c %s "$WASM")" >>"$RESULTS"
+  printf 'size-wasm-gz\t%s\n' "$(gzip -9 -c "$WASM" | wc -c)" >>"$RESULTS"
+  # Import + init inside Node (the entry instantiates the .wasm synchronously),
+  # and the whole process against a bare `node`: median of 5 each.
+  node_import() {
+    node --input-type=module -e "const t0 = performance.now();
+      await import('$ROOT/bindings-wasm/index.node.js');
+      console.log(Math.round((performance.now() - t0) * 1000));"
+  }
+  xs=(); for _ in 1 2 3 4 5; do xs+=("$(node_import)"); done
+  printf 'cold-node-import\t%s\n' "$(printf '%s\n' "${xs[@]}" | sort -n | sed -n 3p)" >>"$RESULTS"
+  printf 'cold-node-process\t%s\n' "$(cold node --input-type=module -e "await import('$ROOT/bindings-wasm/index.node.js')")" >>"$RESULTS"
+  printf 'cold-node-bare\t%s\n' "$(cold node -e '')" >>"$RESULTS"
+else
+  echo "no bindings-wasm/pkg: run scripts/bindings-wasm.sh build for the wasm size and Node cold start"
+fi
+WHEEL=$(ls -t "$ROOT"/target/wheels/certbridge*.whl 2>/dev/null | head -1 || true)
+if [ -n "$WHEEL" ]; then
+  printf 'size-wheel\t%s\n' "$(stat -c %s "$WHEEL")" >>"$RESULTS"
+else
+  echo "no wheel in target/wheels: run scripts/bindings-uniffi.sh wheel for its size"
+fi
+if [ -d "$ROOT/target/uniffi/python" ] && [ -f "$ROOT/target/release/libcertbridge_ffi.so" ]; then
+  PY=$ROOT/.venv/bin/python; [ -x "$PY" ] || PY=python3
+  xs=(); for _ in 1 2 3 4 5; do
+    xs+=("$(PYTHONPATH=$ROOT/target/uniffi/python "$PY" -c 'import time; t0 = time.perf_counter(); import certbridge; print(round((time.perf_counter() - t0) * 1e6))')")
+  done
+  printf 'cold-python-import\t%s\n' "$(printf '%s\n' "${xs[@]}" | sort -n | sed -n 3p)" >>"$RESULTS"
+else
+  echo "no target/uniffi/python: run scripts/bindings-uniffi.sh build for the Python import time"
+fi
 
 python3 - "$RESULTS" "$N" "$CONCURRENCY" <<'PY'
 import statistics, sys
@@ -129,7 +181,7 @@ def med(client, col):
 cli = med("cli", 0)
 print()
 print(f"{'client':<22}{'n':>4}{'median ms':>11}{'x CLI':>8}{'req/issue':>11}{'peak RSS MB':>13}")
-for c in ["cli", "lib-seq", "lib-conc", "lego", "certbot"]:
+for c in ["cli", "lib-seq", "lib-conc", "ia-seq", "ia-conc", "lego", "certbot"]:
     if c not in by:
         continue
     m, q, rss = med(c, 0), med(c, 1), med(c, 2)
@@ -145,4 +197,19 @@ print(f"library: {n} sequential {seq_wall:.0f} ms, {n} with {conc} concurrent {c
 print(f"lego sequential total / library {conc} concurrent wall: {lego * n / conc_wall:.1f}x   (target >= 5)")
 print(f"cold start (--version): certbridge {float(by['cold-cli'][0][0]) / 1000:.1f} ms, lego {float(by['cold-lego'][0][0]) / 1000:.1f} ms")
 print(f"binary size: certbridge {int(by['size-cli'][0][0]) / 1e6:.1f} MB, lego {int(by['size-lego'][0][0]) / 1e6:.1f} MB")
+if "ia-seq" in by:
+    ia = med("ia-seq", 0)
+    print(f"instant-acme sequential median / certbridge library sequential median: {ia / med('lib-seq', 0):.2f}")
+    iaw = float(by["ia-conc-wall"][0][0])
+    print(f"instant-acme: {n} with {conc} concurrent {iaw:.0f} ms wall ({iaw / conc_wall:.2f}x certbridge's)")
+def one(key):
+    return float(by[key][0][0]) if key in by else None
+if one("size-wasm"):
+    print(f"wasm: {one('size-wasm') / 1024:.0f} KiB raw, {one('size-wasm-gz') / 1024:.0f} KiB gzip -9")
+    print(f"node: import + init {one('cold-node-import') / 1000:.1f} ms; process with import "
+          f"{one('cold-node-process') / 1000:.1f} ms vs bare node {one('cold-node-bare') / 1000:.1f} ms")
+if one("size-wheel"):
+    print(f"python wheel: {one('size-wheel') / 1e6:.2f} MB")
+if one("cold-python-import"):
+    print(f"python: import certbridge {one('cold-python-import') / 1000:.1f} ms")
 PY

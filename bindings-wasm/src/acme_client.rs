@@ -112,7 +112,7 @@ fn configure(mut client: AcmeClient, options: &JsValue) -> Result<AcmeClient, Er
 
 /// Issue options: identifiers, CSR, challenge types, profile, replaces,
 /// validity, alternates, timeout.
-fn issue_options(v: &JsValue) -> Result<IssueOptions, Error> {
+pub(crate) fn issue_options(v: &JsValue) -> Result<IssueOptions, Error> {
     let ids = identifiers(&get(v, "identifiers"))?;
     let csr = bytes_or_text(&get(v, "csr"), "csr")?;
     let mut options = IssueOptions::new(ids, certbridge::acme::order::csr_der(&csr)?);

@@ -13,7 +13,9 @@
 //! `swisssign`, `acme` with IdenTrust's reseller API) and one of clients
 //! with Promise methods (`client` for Redtrust and the shared option
 //! readers, `swisssign_client`, `acme_client` with the JS challenge
-//! solver); `crypto` holds keys, CSRs, certificates and JWTs. Randomness
+//! solver); `flow` holds the host-driven issuance classes (Redtrust, ACME;
+//! SwissSign's lives in `swisssign`) and the step conversion they share;
+//! `crypto` holds keys, CSRs, certificates and JWTs. Randomness
 //! comes from Web Crypto (getrandom's `js` backend).
 
 pub use certbridge;
@@ -30,6 +32,8 @@ mod convert;
 mod crypto;
 #[cfg(target_arch = "wasm32")]
 mod error;
+#[cfg(target_arch = "wasm32")]
+mod flow;
 #[cfg(target_arch = "wasm32")]
 mod host;
 #[cfg(target_arch = "wasm32")]

@@ -19,12 +19,12 @@ use certbridge::swisssign::order::{
 };
 use certbridge::swisssign::revoke::{RevocationReason, RevocationRequest, Revoke};
 use certbridge::swisssign::{ClientRef, DomainRef, IssueFlow, OrderRef, ProductRef};
-use certbridge::{Deadline, Error, Flow, HttpRequest, Secret};
+use certbridge::{Deadline, Error, HttpRequest, Secret};
 use wasm_bindgen::prelude::*;
 
 use crate::convert::{
     absent, bytes_or_text, from_js, from_js_as_is, issue_request, now_or_date, opt_str_member,
-    opt_u32, request_to_js, response_from_js, set, step_to_js, str_member, strings, swisssign_auth,
+    opt_u32, request_to_js, response_from_js, set, str_member, strings, swisssign_auth,
     swisssign_config, to_js,
 };
 use crate::error::js;
@@ -539,16 +539,12 @@ impl JsSwissSignIssueFlow {
 
     /// What to do now (`now` in unix ms, default `Date.now()`).
     pub fn next(&mut self, now: Option<f64>) -> Result<JsSwissSignIssueStep, JsValue> {
-        js(self
-            .inner
-            .next(now_or_date(now))
-            .and_then(|s| step_to_js(s, |v| to_js(&v))))
-        .map(JsCast::unchecked_into)
+        crate::flow::next_step(&mut self.inner, now).map(JsCast::unchecked_into)
     }
 
     /// The answer to the request of the last `send` step.
     pub fn receive(&mut self, response: &JsHttpResponse, now: Option<f64>) -> Result<(), JsValue> {
-        js(response_from_js(response).and_then(|r| self.inner.receive(r, now_or_date(now))))
+        crate::flow::receive(&mut self.inner, response, now)
     }
 
     /// The order, once submitted.

@@ -175,6 +175,14 @@ export interface TransportOptions {
   maxRetries?: number;
 }
 
+/** How a `RedtrustIssueFlow` authenticates: a stored session, a direct
+ * login (also used to log in again when a refresh is refused), or the
+ * temporary token of an HMAC redirect. */
+export type RedtrustCredentials =
+  | { session: Session }
+  | { username: string; password: string; domain?: string }
+  | { tempToken: string };
+
 /** Options of `new RedtrustClient(...)`. */
 export interface RedtrustClientOptions extends RedtrustConfig, TransportOptions {
   /** Direct-login credentials, also used to log in again when a refresh is refused. */
@@ -227,6 +235,12 @@ extern "C" {
     /// `RedtrustClientOptions`.
     #[wasm_bindgen(typescript_type = "RedtrustClientOptions")]
     pub type JsClientOptions;
+    /// `RedtrustCredentials`.
+    #[wasm_bindgen(typescript_type = "RedtrustCredentials")]
+    pub type JsRedtrustCredentials;
+    /// `FlowStep<RedtrustIssued>`.
+    #[wasm_bindgen(typescript_type = "FlowStep<RedtrustIssued>")]
+    pub type JsRedtrustIssueStep;
     /// Certificate input.
     #[wasm_bindgen(typescript_type = "string | Uint8Array")]
     pub type JsCertificate;
@@ -870,6 +884,12 @@ export interface AcmeIssueOptions {
   contact?: string[];
 }
 
+/** Options of `new AcmeIssueFlow(...)`: what to issue, and a known account. */
+export interface AcmeIssueFlowOptions extends AcmeIssueOptions {
+  /** A known account URL: no newAccount (without it the account is created with `eab`, or found). */
+  accountUrl?: string;
+}
+
 /** Where IdenTrust's reseller API and ACME directories are (both, or neither for staging). */
 export interface IdenTrustEnvironment {
   resellerBase?: string;
@@ -975,6 +995,12 @@ extern "C" {
     /// `AcmeIssueOptions`.
     #[wasm_bindgen(typescript_type = "AcmeIssueOptions")]
     pub type JsAcmeIssueOptions;
+    /// `AcmeIssueFlowOptions`.
+    #[wasm_bindgen(typescript_type = "AcmeIssueFlowOptions")]
+    pub type JsAcmeIssueFlowOptions;
+    /// `FlowStep<AcmeIssued>`.
+    #[wasm_bindgen(typescript_type = "FlowStep<AcmeIssued>")]
+    pub type JsAcmeIssueStep;
     /// `IdenTrustEnvironment`.
     #[wasm_bindgen(typescript_type = "IdenTrustEnvironment")]
     pub type JsIdenTrustEnvironment;

@@ -4,15 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import { RedtrustClient, isCertbridgeError } from '../index.node.js';
-
-const SERVER = 'https://rt.example:8082';
-const JSON_HEADERS = [['Accept', 'application/json'], ['Content-Type', 'application/json']];
-const bearer = (t) => [...JSON_HEADERS, ['Authorization', `Bearer ${t}`]];
-const ok = (data) => ({
-  status: 200,
-  headers: [['Content-Type', 'application/json']],
-  body: JSON.stringify({ message: 'Operation finalized successfully', messageType: 'SUCCESS', errorCode: 'OK', data }),
-});
+import { CREATE_BODY, DN, JSON_HEADERS, SERVER, bearer, ok } from './support/redtrust.js';
 
 /** A transport that checks each request against a script and answers it. */
 function scripted(steps) {
@@ -29,12 +21,6 @@ function scripted(steps) {
   return { transport, seen };
 }
 
-const DN = [
-  { attribute: 'cn', value: 'John Doe' },
-  { attribute: 'o', value: 'Example' },
-  { attribute: 'c', value: 'ES' },
-];
-const CREATE_BODY = '{"dn":[{"attribute":"cn","value":"John Doe"},{"attribute":"o","value":"Example"},{"attribute":"c","value":"ES"}],"hashType":"SHA384","keyLength":2048,"keyType":"RSA","provider":"CAMERFIRMA"}';
 const EXPIRES = Date.parse('2099-01-01T00:00:00Z');
 
 test('full issuance: login, csr/create, csr/finalize (one 503 retried), logout', async () => {

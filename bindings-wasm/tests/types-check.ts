@@ -9,6 +9,7 @@ import {
   swissSignOrderStatusRequest, swissSignParseOrder, acmeParseOrder, acmeNewOrderRequest, identrustDirectoryUrl,
   type SwissSignIssued, type SwissSignOrder, type SwissSignOrderStatus, type AcmeIssued, type AcmeOrder,
   type Certificate, type ChallengeTask, type IdenTrustAccount, type KeyKind, type FlowStep,
+  RedtrustIssueFlow, AcmeIssueFlow, acmeParseDirectory, type AcmeDirectory, type RedtrustCredentials,
 } from 'certbridge';
 
 const req: HttpRequest = redtrustLoginUrl(
@@ -81,6 +82,26 @@ async function acmeFlow(): Promise<string> {
   return issued.chain.pem + done.pemChain + (again.accountUrl ?? '');
 }
 
+// The host-driven flows: one step shape, narrowed by `type`.
+const creds: RedtrustCredentials = { session: { accessToken: 'a' } };
+const rtFlow = new RedtrustIssueFlow({ server: 's' }, creds, request, 'ZGF0YQ==');
+const rtStep: FlowStep<RedtrustIssued> = rtFlow.next(Date.now());
+const rtSession: Session | undefined = rtFlow.session;
+const rtCreated: RedtrustCreatedCsr | undefined = rtFlow.created;
+const directory: AcmeDirectory = acmeParseDirectory({ status: 200, body: '{}' });
+const acmeIssueFlow = new AcmeIssueFlow(directory, generateAccountKey(), {
+  identifiers: ['x.example'], csr: csr.pem, eab: { kid: 'k', hmacKey: 'a2V5' }, accountUrl: 'https://ca/acct/1',
+});
+function acmeStep(): string {
+  const s: FlowStep<AcmeIssued> = acmeIssueFlow.next();
+  switch (s.type) {
+    case 'send': acmeIssueFlow.receive({ status: 200 }, Date.now()); return s.request.url;
+    case 'wait': return String(s.until);
+    case 'solve': acmeIssueFlow.solved(); return s.tasks.map((t) => t.domain).join();
+    case 'done': return s.value.chain.pem + (acmeIssueFlow.accountUrl ?? '') + (acmeIssueFlow.order?.status ?? '');
+  }
+}
+
 // Misuse must not compile.
 // @ts-expect-error key kinds are a closed set
 generateKey('ed25519');
@@ -99,6 +120,10 @@ redtrustLoginUrl({ server: 's', compat: 'v5' }, { partner: 'P', hmacKey: 'k', re
 new RedtrustClient({ server: 's', transport: async () => 42 });
 // @ts-expect-error issue returns a Promise of a record, not a string
 const bad2: string = await client.issue(request);
+// @ts-expect-error Redtrust credentials are a session, a password login or a temp token
+new RedtrustIssueFlow({ server: 's' }, { username: 'u' }, request);
+// @ts-expect-error an ACME flow needs the identifiers and the CSR
+new AcmeIssueFlow(directory, generateAccountKey(), { csr: csr.pem });
 
-export { created, method, body, expires, create, thumb, sha1, flow, describe, bad1, bad2 };
+export { created, method, body, expires, create, thumb, sha1, flow, describe, bad1, bad2, rtStep, rtSession, rtCreated, acmeStep };
 export { csrDer, notAfter, certs, jwt, eab, ssReq, status, step, acmeOrder, newOrder, dirUrl, acmeFlow };

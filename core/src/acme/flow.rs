@@ -707,6 +707,12 @@ impl IssueFlow {
         self.order.as_ref()
     }
 
+    /// The session as the flow left it so far (e.g. the account URL once
+    /// newAccount has answered), for hosts that show progress.
+    pub fn session(&self) -> &Session {
+        &self.session
+    }
+
     fn send(&mut self, call: Result<Call, Error>) -> Result<Step<Issued>, Error> {
         let mut ex = Exchange::new(call?, &self.session);
         let request = ex.next(&mut self.session)?;
@@ -1227,9 +1233,11 @@ mod tests {
         options.replaces = Some("aYhba4dGQEHhs3uEe6CuLN4ByNQ.AIdlQyE".into());
         options.challenge_types = vec![ChallengeType::Dns01];
         let mut flow = IssueFlow::new(session(&key), options);
+        assert_eq!(flow.session().account_url(), None);
         let issued = drive(&mut flow, &mut host).unwrap();
         assert!(issued.replaces_dropped);
         assert_eq!(issued.account_url, "https://ca/acct/1");
+        assert_eq!(flow.session().account_url(), Some("https://ca/acct/1"));
         assert_eq!(
             issued.chain.alternates,
             vec!["https://ca/cert/1/1".to_string()]

@@ -1,17 +1,107 @@
 //! certbridge's ACME core against a real ACME server: Debian's Pebble 2.4,
-//! started per test on 127.0.0.1 with External Account Binding required.
-//! ARI and profiles are absent from Pebble 2.4: they are covered by vectors.
+//! started per test on 127.0.0.1 with External Account Binding required
+//! (`certbridge_sim::pebble`, the launcher the CLI tests, the e2e suite and
+//! the demo use too). ARI and profiles are absent from Pebble 2.4: they are
+//! covered by vectors.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod support;
+mod host;
 
+use base64::Engine as _;
 use certbridge::acme::directory::GetDirectory;
 use certbridge::acme::flow::{AccountOptions, Session};
 use certbridge::acme::{
     cert_id, AccountKey, AccountStatus, EabKey, Identifier, IssueFlow, IssueOptions,
 };
 use certbridge::{drive, Error, Host, HttpResponse};
-use support::{openssl_csr, openssl_verify, scratch, HttpsHost, Pebble};
+use certbridge_sim::ca::TestCa;
+use certbridge_sim::pebble::PebbleConfig;
+use host::{openssl_csr, openssl_verify, scratch, HttpsHost};
+
+/// One EAB credential configured in Pebble.
+struct EabEntry {
+    kid: String,
+    /// Unpadded base64url: Pebble's form.
+    b64url: String,
+    /// The same key as padded standard base64 (IdenTrust's form).
+    std_padded: String,
+}
+
+/// The MAC keys: one fixed key whose standard base64 form contains both
+/// `+` and `/` (and so differs from its base64url form), and two more.
+fn eab_entries() -> Vec<EabEntry> {
+    let mut tricky = vec![0xfb, 0xef, 0xbe, 0xff, 0xff, 0xff];
+    tricky.extend_from_slice(&certbridge::crypto::digest::sha256(b"certbridge-eab")[..26]);
+    let keys = [
+        ("kid-plus-slash", tricky),
+        (
+            "kid-2",
+            certbridge::crypto::digest::sha256(b"kid-2").to_vec(),
+        ),
+        (
+            "kid-3",
+            certbridge::crypto::digest::sha256(b"kid-3").to_vec(),
+        ),
+    ];
+    keys.into_iter()
+        .map(|(kid, bytes)| EabEntry {
+            kid: kid.into(),
+            b64url: base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(&bytes),
+            std_padded: base64::engine::general_purpose::STANDARD.encode(&bytes),
+        })
+        .collect()
+}
+
+/// A Pebble for one test (killed by PID on drop) and the credentials it
+/// accepts.
+struct Pebble {
+    inner: certbridge_sim::pebble::Pebble,
+    directory_url: String,
+    eab: Vec<EabEntry>,
+}
+
+impl Pebble {
+    /// `PEBBLE_VA_ALWAYS_VALID=1`, `PEBBLE_VA_NOSLEEP=1`, one alternate
+    /// root, and `nonce_reject` percent of good nonces refused.
+    fn start(nonce_reject: u8) -> Pebble {
+        let ca = TestCa::generate().expect("test CA");
+        let eab = eab_entries();
+        let config = PebbleConfig {
+            eab_keys: eab
+                .iter()
+                .map(|e| (e.kid.clone(), e.b64url.clone()))
+                .collect(),
+            va_always_valid: true,
+            nonce_reject,
+            alternate_roots: 1,
+            ..PebbleConfig::default()
+        };
+        let inner = certbridge_sim::pebble::Pebble::start(config, &ca)
+            .unwrap_or_else(|e| panic!("pebble: {e}"));
+        Pebble {
+            directory_url: inner.directory_url(),
+            inner,
+            eab,
+        }
+    }
+
+    fn host(&self) -> HttpsHost {
+        HttpsHost::new(self.inner.listener_ca_pem().as_bytes())
+    }
+
+    /// Pebble's issuing root `n` (PEM) from the management port.
+    fn root(&self, n: usize) -> String {
+        host::client(self.inner.listener_ca_pem().as_bytes())
+            .get(format!("{}/roots/{n}", self.inner.management_url()))
+            .send()
+            .and_then(|r| r.text())
+            .expect("root")
+    }
+
+    fn eab(&self, i: usize) -> &EabEntry {
+        &self.eab[i]
+    }
+}
 
 fn session(pebble: &Pebble, host: &mut HttpsHost, key: AccountKey) -> Session {
     let resp: HttpResponse = host
