@@ -99,6 +99,9 @@ impl From<AcmeAccountOptions> for AccountOptions {
 }
 
 /// What the host must do next for an [`AcmeIssueFlow`].
+// Serialised into a buffer at the FFI on every `next`: the size of the
+// in-memory value does not matter there, and uniffi cannot lower a `Box`.
+#[allow(clippy::large_enum_variant)]
 #[derive(uniffi::Enum)]
 pub enum AcmeStep {
     /// Send this request and pass the response to `receive`.
