@@ -707,12 +707,6 @@ impl IssueFlow {
         self.order.as_ref()
     }
 
-    /// The session as the flow left it so far (e.g. the account URL once
-    /// newAccount has answered), for hosts that show progress.
-    pub fn session(&self) -> &Session {
-        &self.session
-    }
-
     fn send(&mut self, call: Result<Call, Error>) -> Result<Step<Issued>, Error> {
         let mut ex = Exchange::new(call?, &self.session);
         let request = ex.next(&mut self.session)?;
