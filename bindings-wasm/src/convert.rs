@@ -429,13 +429,13 @@ pub(crate) fn swisssign_session(v: &JsValue) -> Result<certbridge::swisssign::Se
 }
 
 /// The JS form of a SwissSign `IssueRequest`: the core's field names in
-/// camelCase, the SAN lists as plain arrays (the wire's `{values: [...]}`
-/// wrapper is added here). Unknown keys are refused so a typo is an error,
+/// camelCase, the SAN lists as plain arrays (the core's serializer adds the
+/// wire's `{values: [...]}` wrapper). Unknown keys are refused so a typo is an error,
 /// not a silently dropped option.
 mod issue_wire {
     use certbridge::swisssign::issue::{
         AdditionalRecipient, IssueRequest, RegistrationDocument, RequestExtensions,
-        RequestOverrides, RequestedDns, Values,
+        RequestOverrides, RequestedDns,
     };
     use certbridge::swisssign::ProductRef;
     use certbridge::Error;
@@ -504,8 +504,9 @@ mod issue_wire {
         include_certificate_chain: Option<bool>,
     }
 
-    fn values<T>(v: Vec<T>) -> Option<Values<T>> {
-        (!v.is_empty()).then_some(Values { values: v })
+    /// An empty list means "not requested": the field is left out.
+    fn values<T>(v: Vec<T>) -> Option<Vec<T>> {
+        (!v.is_empty()).then_some(v)
     }
 
     impl Request {
