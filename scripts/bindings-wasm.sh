@@ -8,10 +8,20 @@
 #   scripts/bindings-wasm.sh check-core    after `build`: cargo check of the core
 #                                          without features for wasm32, and clippy
 #                                          of the binding, same profile
-#   scripts/bindings-wasm.sh build         .wasm (size profile) + JS glue in bindings-wasm/pkg
-#   scripts/bindings-wasm.sh test-node     node --test suites (vectors, errors, client, types)
-#   scripts/bindings-wasm.sh test-browser  headless Chromium suite
-#   scripts/bindings-wasm.sh test          build once, then both suites
+#   scripts/bindings-wasm.sh build         .wasm (size profile) + JS glue (ESM and
+#                                          CommonJS) in bindings-wasm/pkg
+#   scripts/bindings-wasm.sh dist          build, then `npm pack` into dist/ as
+#                                          certbridge-<version>.tgz and
+#                                          `npm publish --dry-run` of it
+#   scripts/bindings-wasm.sh test          dist, then every suite against the
+#                                          tarball installed with `npm install`
+#                                          in a fresh directory outside the tree:
+#                                          node --test suites, ESM and CJS
+#                                          smoke, tsc (node16, bundler), Chromium
+#                                          (import map, Vite build + dev server,
+#                                          webpack, esbuild)
+#   scripts/bindings-wasm.sh test-node     dist, then only the node --test suites
+#   scripts/bindings-wasm.sh test-browser  dist, then only the Chromium suites
 #   scripts/bindings-wasm.sh size          raw and gzip size of the .wasm
 #
 # wasm32 needs Debian's rustc-web (1.96, with std sources) and build-std: the
@@ -135,13 +145,97 @@ cmd_build() {
   [ "${CERTBRIDGE_WASM_KEEP_NAMES:-0}" = 1 ] && names=()
   wasm-bindgen --target web "${names[@]}" --out-dir "$PKG/pkg" --out-name certbridge_wasm "$WASM"
   stage_end
+  stage "CommonJS glue (esbuild) and its declarations"
+  # One wasm, one glue: the `web` glue takes the module from its caller, so
+  # the CommonJS entry (index.node.cjs) uses the same glue converted to
+  # CommonJS, with the same .wasm. Only `init`'s unused default path reads
+  # import.meta (empty in CommonJS), hence the silenced warning.
+  local esbuild=$PKG/node_modules/esbuild/bin/esbuild
+  "$esbuild" "$PKG/pkg/certbridge_wasm.js" --format=cjs --platform=node --log-level=warning \
+    --log-override:empty-import-meta=silent --outfile="$PKG/pkg/certbridge_wasm.cjs"
+  "$esbuild" "$PKG/js/errors.js" --format=cjs --platform=node --log-level=warning --outfile="$PKG/pkg/errors.cjs"
+  cp "$PKG/pkg/certbridge_wasm.d.ts" "$PKG/pkg/certbridge_wasm.d.cts"
+  # The `require` types: index.d.ts with its imports pointing at the .cjs glue.
+  sed 's#\./pkg/certbridge_wasm\.js#./certbridge_wasm.cjs#' "$PKG/index.d.ts" >"$PKG/pkg/index.d.cts"
+  grep -q "certbridge_wasm.cjs" "$PKG/pkg/index.d.cts" || { echo "index.d.ts no longer imports ./pkg/certbridge_wasm.js" >&2; exit 1; }
+  stage_end
   built=1
 }
 
-ensure_built() {
-  # Standalone suites rebuild (cargo is incremental); `test` builds once.
+# The workspace version (Cargo.toml [workspace.package]): every artifact's.
+VERSION=$(sed -n '/^\[workspace.package\]/,/^\[/s/^version = "\(.*\)"/\1/p' "$ROOT/Cargo.toml")
+DIST=$ROOT/dist
+TGZ=$DIST/certbridge-$VERSION.tgz
+
+# The npm package, packed from a staging copy whose package.json carries the
+# workspace version and neither scripts nor devDependencies (the build and
+# test tools are this repository's, not the users').
+disted=0
+cmd_dist() {
+  [ $disted -eq 1 ] && return 0
+  [ -n "$VERSION" ] || { echo "no version in Cargo.toml [workspace.package]" >&2; exit 2; }
   cmd_build
-  ensure_sim
+  stage "npm pack -> dist/certbridge-$VERSION.tgz"
+  local stage_dir=$TARGET_DIR/npm/certbridge
+  rm -rf "$stage_dir" && mkdir -p "$stage_dir" "$DIST"
+  cp -r "$PKG/README.md" "$PKG/index.node.js" "$PKG/index.node.cjs" "$PKG/index.browser.js" \
+    "$PKG/index.d.ts" "$PKG/js" "$PKG/pkg" "$stage_dir/"
+  VERSION=$VERSION node -e '
+    const fs = require("node:fs");
+    const p = JSON.parse(fs.readFileSync(process.argv[1], "utf8"));
+    p.version = process.env.VERSION;
+    delete p.scripts;
+    delete p.devDependencies;
+    fs.writeFileSync(process.argv[2], JSON.stringify(p, null, 2) + "\n");
+  ' "$PKG/package.json" "$stage_dir/package.json"
+  rm -f "$TGZ"
+  (cd "$stage_dir" && npm pack --silent --pack-destination "$DIST" >/dev/null)
+  [ -f "$TGZ" ] || { echo "npm pack did not write $TGZ" >&2; exit 1; }
+  # Every file the exports map and the entries name is in the tarball.
+  local listed; listed=$(tar tzf "$TGZ")
+  for f in package.json README.md index.node.js index.node.cjs index.browser.js index.d.ts js/errors.js \
+    pkg/certbridge_wasm.js pkg/certbridge_wasm.cjs pkg/certbridge_wasm.d.ts pkg/certbridge_wasm.d.cts \
+    pkg/certbridge_wasm_bg.wasm pkg/errors.cjs pkg/index.d.cts; do
+    grep -qx "package/$f" <<<"$listed" || { echo "$TGZ lacks $f" >&2; exit 1; }
+  done
+  echo "$(basename "$TGZ"): $(stat -c %s "$TGZ") bytes, $(wc -l <<<"$listed") files"
+  stage_end
+  stage "npm publish --dry-run"
+  # Clean means: exit 0 and no warning (npm warns about every manifest field
+  # it would have to correct, and about files it cannot pack) but the one
+  # that says this machine holds no registry login.
+  local out
+  out=$(cd "$stage_dir" && npm publish --dry-run --tag dry-run 2>&1) || { echo "$out" >&2; exit 1; }
+  if grep -i "warn" <<<"$out" | grep -qv "requires you to be logged in"; then echo "$out" >&2; echo "npm publish --dry-run warned" >&2; exit 1; fi
+  grep -E "name:|version:|package size:|unpacked size:|total files:" <<<"$out" || true
+  stage_end
+  disted=1
+}
+
+# The consumer: a fresh directory outside the repository with the tarball
+# installed by `npm install`, and a copy of tests/ (they import `certbridge`
+# by name, so they get the installed package). The test tools (playwright,
+# typescript, vite, webpack, esbuild; bindings-wasm/package-lock.json) are
+# found one level up through a symlink to the `npm ci`-ed node_modules, so
+# nothing but the tarball is installed per run. CERTBRIDGE_ROOT tells the
+# tests where the shared vectors, the examples and the simulator are.
+APP=
+consumer() {
+  [ -n "$APP" ] && return 0
+  cmd_dist
+  stage "npm install dist/$(basename "$TGZ") into a fresh directory"
+  local work; work=$(mktemp -d "${TMPDIR:-/tmp}/certbridge-npm-XXXXXX")
+  trap 'rm -rf "'"$work"'"' EXIT
+  ln -s "$PKG/node_modules" "$work/node_modules"
+  APP=$work/app
+  mkdir -p "$APP"
+  printf '{ "name": "certbridge-consumer", "private": true, "type": "module" }\n' >"$APP/package.json"
+  (cd "$APP" && npm install --no-audit --no-fund --loglevel=error "$TGZ")
+  [ -f "$APP/node_modules/certbridge/pkg/certbridge_wasm_bg.wasm" ] || { echo "npm install left no .wasm" >&2; exit 1; }
+  cp -r "$PKG/tests" "$APP/tests"
+  export CERTBRIDGE_ROOT=$ROOT
+  echo "installed in $APP"
+  stage_end
 }
 
 # The simulator the end-to-end and browser tests start (tests/support/
@@ -159,21 +253,29 @@ ensure_sim() {
 }
 
 cmd_test_node() {
-  ensure_built
-  stage "node --test"
-  (cd "$PKG" && node --test tests/*.test.js)
+  consumer
+  ensure_sim
+  stage "node --test (installed package)"
+  (cd "$APP" && node --test tests/*.test.js)
+  stage_end
+  stage "node smoke: ESM import and CommonJS require"
+  (cd "$APP" && node tests/consumer/smoke.mjs && node tests/consumer/smoke.cjs)
   stage_end
 }
 
 cmd_test_browser() {
-  ensure_built
-  stage "browser (headless Chromium)"
-  (cd "$PKG" && node --test tests/browser/*.test.js)
+  consumer
+  ensure_sim
+  stage "browser: headless Chromium (import map, example page)"
+  (cd "$APP" && node --test tests/browser/browser.test.js)
+  stage_end
+  stage "browser: bundles (Vite build and dev server, webpack, esbuild) in Chromium"
+  (cd "$APP" && node --test tests/browser/bundlers.test.js)
   stage_end
 }
 
 cmd_size() {
-  ensure_built
+  cmd_build
   local f=$PKG/pkg/certbridge_wasm_bg.wasm raw gz
   raw=$(stat -c %s "$f")
   gz=$(gzip -9 -c "$f" | wc -c)
@@ -185,9 +287,10 @@ case "${1:-}" in
   check) cmd_deps; cmd_check ;;
   check-core) cmd_deps; cmd_check_core ;;
   build) cmd_deps; cmd_build ;;
+  dist) cmd_deps; cmd_dist ;;
   test-node) cmd_deps; cmd_test_node ;;
   test-browser) cmd_deps; cmd_test_browser ;;
-  test) cmd_deps; cmd_build; cmd_test_node; cmd_test_browser ;;
+  test) cmd_deps; cmd_test_node; cmd_test_browser ;;
   size) cmd_deps; cmd_size ;;
-  *) sed -n '2,18p' "$0"; exit 2 ;;
+  *) sed -n '2,25p' "$0"; exit 2 ;;
 esac

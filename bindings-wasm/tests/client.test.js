@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
-import { RedtrustClient, isCertbridgeError } from '../index.node.js';
+import { RedtrustClient, isCertbridgeError } from 'certbridge';
 import { CREATE_BODY, DN, JSON_HEADERS, SERVER, bearer, ok } from './support/redtrust.js';
 
 /** A transport that checks each request against a script and answers it. */

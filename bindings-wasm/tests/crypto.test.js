@@ -8,7 +8,8 @@ import { createHmac } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import * as cb from '../index.node.js';
+import * as cb from 'certbridge';
+import { VECTORS_DIR } from './vectors.js';
 
 const openssl = (args, input) => execFileSync('openssl', args, { input, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'] });
 
@@ -75,7 +76,7 @@ test('generateKey: fresh EC keys and an RSA key, each different, usable by opens
 });
 
 test('certificates: the fixture chain parses like openssl reads it', () => {
-  const pem = readFileSync(new URL('../../tests/vectors/fixtures/chain.pem', import.meta.url), 'utf8');
+  const pem = readFileSync(new URL('fixtures/chain.pem', VECTORS_DIR), 'utf8');
   const chain = cb.parseCertificateChain(pem);
   assert.ok(chain.length >= 2);
   const leaf = chain[0];
@@ -87,10 +88,10 @@ test('certificates: the fixture chain parses like openssl reads it', () => {
   const end = openssl(['x509', '-noout', '-enddate'], leaf.pem).trim().split('=')[1];
   assert.equal(leaf.notAfter, Date.parse(end));
   // The PKCS#7 bundle of the same chain, DER and PEM.
-  const p7 = readFileSync(new URL('../../tests/vectors/fixtures/chain-shuffled.p7b', import.meta.url));
+  const p7 = readFileSync(new URL('fixtures/chain-shuffled.p7b', VECTORS_DIR));
   const fromP7 = cb.parsePkcs7(new Uint8Array(p7)).map((c) => c.sha256Thumbprint).sort();
   assert.ok(fromP7.includes(leaf.sha256Thumbprint));
-  const p7pem = readFileSync(new URL('../../tests/vectors/fixtures/chain.p7.pem', import.meta.url), 'utf8');
+  const p7pem = readFileSync(new URL('fixtures/chain.p7.pem', VECTORS_DIR), 'utf8');
   assert.ok(cb.parsePkcs7(p7pem).length >= 2);
 });
 
@@ -115,7 +116,7 @@ test('ACME account keys: generate, export, import, thumbprint', () => {
   const again = cb.AccountKey.fromPem(key.toPkcs8Pem());
   assert.equal(again.thumbprint(), key.thumbprint());
   assert.deepEqual(again.jwk(), key.jwk());
-  const rsa = cb.AccountKey.fromPem(readFileSync(new URL('../../tests/vectors/keys/acme-rs256-a.pem', import.meta.url), 'utf8'));
+  const rsa = cb.AccountKey.fromPem(readFileSync(new URL('keys/acme-rs256-a.pem', VECTORS_DIR), 'utf8'));
   assert.equal(rsa.alg, 'RS256');
   assert.match(rsa.thumbprint(), /^[A-Za-z0-9_-]{43}$/);
 });

@@ -11,7 +11,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import * as cb from '../index.node.js';
+import * as cb from 'certbridge';
 import { nodeHttpsTransport, publishTxt, startPebble, startSim } from './support/peers.js';
 
 const ACCOUNT = 'service.account';
@@ -150,7 +150,7 @@ test('IdenTrust: reseller account from the simulator, EAB, issuance at Pebble', 
 test('ACME: every AcmeClient call at Pebble through the default fetch transport', async () => {
   const [kid, hmacKey] = Object.entries(pebble.eabKeys)[3];
   const body = `
-    import * as cb from ${JSON.stringify(new URL('../index.node.js', import.meta.url).href)};
+    import * as cb from ${JSON.stringify(import.meta.resolve('certbridge'))};
     const out = {};
     const key = cb.generateAccountKey();
     const tasks = [];

@@ -2,7 +2,7 @@
 // CertbridgeError with the core's stable kind, code, field and status.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import * as cb from '../index.node.js';
+import * as cb from 'certbridge';
 
 const CONFIG = { server: 'https://rt.example:8082' };
 const SESSION = { accessToken: 'acc' };

@@ -9,7 +9,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import * as cb from '../index.node.js';
+import * as cb from 'certbridge';
 import { nodeHttpsTransport, startPebble } from './support/peers.js';
 import { KEYS_DIR, VECTORS_DIR } from './vectors.js';
 import { CREATE_BODY, DN, JSON_HEADERS, SERVER, bearer, ok } from './support/redtrust.js';

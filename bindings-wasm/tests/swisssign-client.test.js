@@ -3,7 +3,7 @@
 // (the order-status request is the shared vector's, with our JWT).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import * as cb from '../index.node.js';
+import * as cb from 'certbridge';
 import { loadCases } from './vectors.js';
 
 const BASE = 'https://ra.example';

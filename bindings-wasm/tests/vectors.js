@@ -6,7 +6,15 @@
 // exact.
 import { readFileSync, readdirSync } from 'node:fs';
 
-export const VECTORS_DIR = new URL('../../tests/vectors/', import.meta.url);
+import { pathToFileURL } from 'node:url';
+
+/** The repository (shared vectors, fixtures, simulator): $CERTBRIDGE_ROOT
+ * when the suites run against the installed package outside the tree
+ * (scripts/bindings-wasm.sh test), else the tree these files are in. */
+export const REPO = process.env.CERTBRIDGE_ROOT
+  ? pathToFileURL(`${process.env.CERTBRIDGE_ROOT.replace(/\/$/, '')}/`)
+  : new URL('../../', import.meta.url);
+export const VECTORS_DIR = new URL('tests/vectors/', REPO);
 
 /** Every case of every vector file, with its file name. */
 export function loadCases() {

@@ -2,7 +2,7 @@
 // skips; compared exactly as core/tests/vectors/common.rs compares.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import * as cb from '../index.node.js';
+import * as cb from 'certbridge';
 import { check, loadCases, opTables, runCase } from './vectors.js';
 
 const cases = loadCases();

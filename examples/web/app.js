@@ -1,5 +1,6 @@
-// The example's logic. Served from the repository root, the package is at
-// ../../bindings-wasm/ (in an app: `import ... from 'certbridge'`).
+// The example's logic. It imports the package by name; index.html's import
+// map points `certbridge` at /node_modules/certbridge/ (served by
+// bindings-wasm/tests/browser/server.js; with a bundler no map is needed).
 //
 // 1. Redtrust: builds the HMAC-signed login redirect (sans-IO, no request).
 // 2. SwissSign: makes a key and a CSR in the browser (Web Crypto randomness,
@@ -10,7 +11,7 @@
 //    RA API must allow this page's origin, or run the same code under Node.
 import {
   SwissSignClient, buildCsr, generateKey, isCertbridgeError, redtrustLoginUrl, redtrustParseRedirect,
-} from '../../bindings-wasm/index.browser.js';
+} from 'certbridge';
 
 const $ = (id) => document.getElementById(id);
 

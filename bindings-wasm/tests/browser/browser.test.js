@@ -7,14 +7,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { loadCases } from '../vectors.js';
+import { ARGS, CHROMIUM } from './chromium.js';
 import { start } from './server.js';
+import { checkKeyCsrAndSwissSign } from './checks.js';
 import { startSim } from '../support/peers.js';
 
-const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
-const ARGS = [
-  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync',
-];
 
 test('Chromium: login URL, redirect parsing, errors, a fetch login, key + CSR, SwissSign issuance over CORS', async () => {
   const cases = loadCases();
@@ -44,7 +41,7 @@ test('Chromium: login URL, redirect parsing, errors, a fetch login, key + CSR, S
       account: 'service.account',
       apiKey: 'n1dNUaDMoOJSG4AkMlMNnOR5C6LtGNm0dfeSdPKy8x1ddyhWqJCmuekK6k41j88w',
     });
-    await page.goto(`${origin}/bindings-wasm/tests/browser/page.html?input=${encodeURIComponent(input)}`);
+    await page.goto(`${origin}/tests/browser/page.html?input=${encodeURIComponent(input)}`);
     await page
       .waitForFunction(() => window.__result !== undefined, null, { timeout: 60_000 })
       .catch((e) => assert.fail(`${e.message}\n${console.join('\n')}`));
@@ -59,16 +56,7 @@ test('Chromium: login URL, redirect parsing, errors, a fetch login, key + CSR, S
     assert.deepEqual(logins, [{ contentType: 'application/json', body: '{"username":"app","password":"pw"}' }]);
     assert.ok(result.clockSkewSecs <= 2, `Date.now() clock off by ${result.clockSkewSecs}s`);
 
-    assert.equal(result.csr.kind, 'ec-p256');
-    assert.match(result.csr.pem, /^-----BEGIN CERTIFICATE REQUEST-----\n/);
-    assert.ok(result.csr.derLength > 100);
-    const ss = result.swisssign;
-    assert.equal(ss.validated, true);
-    assert.match(ss.order, /^ord-[0-9a-f-]{36}$/);
-    assert.deepEqual(ss.sans, [{ type: 'dns', value: 'browser.example' }]);
-    assert.ok(ss.chainLength >= 2);
-    assert.equal(ss.status, 'ISSUED');
-    assert.equal(ss.leafFirstInPemChain, true);
+    checkKeyCsrAndSwissSign(result, 'browser.example');
   } finally {
     sim.stop();
     await context.close();

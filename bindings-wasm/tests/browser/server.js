@@ -1,12 +1,19 @@
 // A tiny static server for the browser tests and the example page: GET only,
-// loopback only, files under the repository root, plus a fake Redtrust login
-// endpoint so the page can exercise the default fetch transport.
+// loopback only, plus a fake Redtrust login endpoint so the page can
+// exercise the default fetch transport. Three roots: /node_modules/certbridge/
+// is the package as installed (the pages map the bare name `certbridge` to
+// it with an import map, as a page without a bundler does), /tests/ these
+// test files, and everything else the repository (examples/web/).
 import { createServer } from 'node:http';
 import { readFile } from 'node:fs/promises';
-import { extname, normalize, sep } from 'node:path';
+import { createRequire } from 'node:module';
+import { dirname, extname, normalize, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ROOT } from '../support/peers.js';
 
-const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+const PACKAGE = dirname(createRequire(import.meta.url).resolve('certbridge/package.json')) + sep;
+const TESTS = fileURLToPath(new URL('../', import.meta.url));
+const MOUNTS = [['/node_modules/certbridge/', PACKAGE], ['/tests/', TESTS], ['/', ROOT]];
 const TYPES = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
@@ -15,7 +22,9 @@ const TYPES = {
   '.css': 'text/css',
 };
 
-export function start(port = 0) {
+/** Serves `mounts` ([url prefix, directory ending in a separator], first
+ * match wins) on a free loopback port unless `port` is given. */
+export function start(port = 0, mounts = MOUNTS) {
   const logins = [];
   const server = createServer(async (req, res) => {
     let path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
@@ -28,8 +37,10 @@ export function start(port = 0) {
       res.end(JSON.stringify({ messageType: 'SUCCESS', data: { accessToken: 'browser-token', expiration: 4070908800 } }));
       return;
     }
-    const file = normalize(ROOT + path);
-    if (req.method !== 'GET' || !file.startsWith(ROOT) || file.split(sep).includes('node_modules')) {
+    const [prefix, dir] = mounts.find(([p]) => path.startsWith(p)) ?? [];
+    const file = dir === undefined ? '' : normalize(dir + path.slice(prefix.length));
+    const inside = dir !== undefined && file.startsWith(dir) && !file.slice(dir.length).split(sep).includes('node_modules');
+    if (req.method !== 'GET' || !inside) {
       res.writeHead(404).end();
       return;
     }
@@ -49,5 +60,5 @@ export function start(port = 0) {
 // `node server.js [port]` serves the example page (examples/web/).
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const { origin } = await start(Number(process.argv[2] ?? 8080));
-  console.log(`serving ${ROOT} at ${origin}/examples/web/`);
+  console.log(`serving ${ROOT} (certbridge from ${PACKAGE}) at ${origin}/examples/web/`);
 }

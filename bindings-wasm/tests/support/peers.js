@@ -11,7 +11,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+import { REPO } from '../vectors.js';
+
+export const ROOT = fileURLToPath(REPO);
 
 /** The simulator binary: $CERTBRIDGE_SIM_BIN, an existing build, or one
  * `cargo build -p certbridge-sim` (debug; reused by every later run). */
