@@ -5,18 +5,22 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use async_trait::async_trait;
+use certbridge::acme::revoke::RevokeCert;
 use certbridge::acme::{AccountKey, ChallengeType, EabKey, Identifier, IssueOptions};
 use certbridge::client::{
-    generate_account_key, generate_key, AcmeClient, ChallengeSolver, IdenTrustClient,
+    generate_account_key, generate_key, AcmeClient, ChallengeSolver, Driver, IdenTrustClient,
 };
 use certbridge::crypto::csr::CsrBuilder;
+use certbridge::crypto::keys::KeyKind;
 use certbridge::identrust::Environment;
-use certbridge::{ChallengeTask, Error, Secret};
+use certbridge::{ChallengeTask, Error};
 use clap::{Args, Subcommand};
 use serde_json::json;
 use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 
-use crate::common::{progress, read_text, write_file, Failure, NetOpts, Output};
+use crate::common::{progress, read_text, Failure, NetOpts, Output};
+use crate::deploy::{create_new, Pending};
+use crate::secrets;
 use crate::swisssign::key_kind;
 
 #[derive(Subcommand, Debug)]
@@ -30,9 +34,13 @@ pub enum IdenTrustCmd {
             default_value = "https://reseller-cms-pte.identrust.com"
         )]
         reseller: String,
-        /// Reseller API key.
-        #[arg(long, env = "CERTBRIDGE_IDENTRUST_API_KEY", hide_env_values = true)]
-        api_key: String,
+        /// File holding the reseller API key (`-`: stdin); default: the
+        /// CERTBRIDGE_IDENTRUST_API_KEY environment variable.
+        #[arg(long, value_name = "FILE")]
+        api_key_file: Option<PathBuf>,
+        /// Refused: a key on the command line is visible to `ps`.
+        #[arg(long, hide = true)]
+        api_key: Option<String>,
         /// Customer e-mail.
         #[arg(long)]
         email: String,
@@ -44,12 +52,15 @@ pub enum IdenTrustCmd {
 pub async fn identrust(cmd: IdenTrustCmd) -> Result<Output, Failure> {
     let IdenTrustCmd::Account {
         reseller,
+        api_key_file,
         api_key,
         email,
         net,
     } = cmd;
+    let key = secrets::IDENTRUST_API_KEY.required(api_key.as_deref(), api_key_file.as_deref())?;
+    check_email(&email)?;
     let env = Environment::custom(&reseller, &reseller)?;
-    let client = IdenTrustClient::new(net.driver()?, env, Secret::new(api_key));
+    let client = IdenTrustClient::new(net.driver()?, env, key);
     let account = client.create_account(&email).await?;
     let hmac = account.eab.hmac_key_b64url();
     Ok(Output {
@@ -79,10 +90,14 @@ pub struct AccountOpts {
     #[arg(long, env = "CERTBRIDGE_ACME_DIRECTORY")]
     directory: String,
     /// EAB key id.
-    #[arg(long, env = "CERTBRIDGE_EAB_KID", requires = "eab_hmac")]
+    #[arg(long, env = "CERTBRIDGE_EAB_KID")]
     eab_kid: Option<String>,
-    /// EAB HMAC key, any base64 form.
-    #[arg(long, env = "CERTBRIDGE_EAB_HMAC", hide_env_values = true)]
+    /// File holding the EAB HMAC key, any base64 form (`-`: stdin); default:
+    /// the CERTBRIDGE_EAB_HMAC environment variable.
+    #[arg(long, value_name = "FILE")]
+    eab_hmac_file: Option<PathBuf>,
+    /// Refused: a key on the command line is visible to `ps`.
+    #[arg(long, hide = true)]
     eab_hmac: Option<String>,
     /// Account key PEM; created (mode 0600) when the file does not exist.
     #[arg(long)]
@@ -159,36 +174,81 @@ fn account_key(path: Option<&Path>) -> Result<AccountKey, Failure> {
         Some(p) if p.exists() => Ok(AccountKey::from_pem(&read_text(p, "account-key")?)?),
         Some(p) => {
             let key = generate_account_key();
-            let dir = p
-                .parent()
-                .filter(|d| !d.as_os_str().is_empty())
-                .unwrap_or(Path::new("."));
-            let name = p
-                .file_name()
-                .and_then(|n| n.to_str())
-                .unwrap_or("account.pem");
-            write_file(dir, name, key.to_pkcs8_pem()?.expose(), true)?;
+            create_new(p, key.to_pkcs8_pem()?.expose().as_bytes(), true)?;
             Ok(key)
         }
         None => Ok(generate_account_key()),
     }
 }
 
+/// A contact e-mail that can go into a `mailto:` URL (RFC 8555 section
+/// 7.3): one `@`, no spaces, controls or URL delimiters.
+fn check_email(email: &str) -> Result<(), Failure> {
+    let ok = email.split('@').count() == 2
+        && !email.starts_with('@')
+        && !email.ends_with('@')
+        && !email
+            .chars()
+            .any(|c| c.is_control() || c.is_whitespace() || ",;?#/<>\"\\".contains(c));
+    if ok {
+        Ok(())
+    } else {
+        Err(Failure::Core(Error::invalid_input(
+            "email",
+            "not an e-mail address",
+        )))
+    }
+}
+
+/// The account options, checked and with the EAB key decoded, before the
+/// directory is fetched (issue 14, item 5).
+struct Account {
+    directory: String,
+    eab: Option<EabKey>,
+    contact: Option<String>,
+    key: AccountKey,
+}
+
+impl AccountOpts {
+    fn check(&self) -> Result<Account, Failure> {
+        let hmac =
+            secrets::EAB_HMAC.resolve(self.eab_hmac.as_deref(), self.eab_hmac_file.as_deref())?;
+        let eab = match (&self.eab_kid, hmac) {
+            (Some(kid), Some(hmac)) => Some(EabKey::new(kid, hmac.expose())?),
+            (Some(_), None) => return Err(secrets::EAB_HMAC.missing()),
+            (None, Some(_)) => {
+                return Err(Failure::Usage(
+                    "an EAB HMAC key needs --eab-kid (or CERTBRIDGE_EAB_KID)".into(),
+                ))
+            }
+            (None, None) => None,
+        };
+        if let Some(email) = &self.email {
+            check_email(email)?;
+        }
+        Ok(Account {
+            directory: self.directory.clone(),
+            eab,
+            contact: self.email.as_ref().map(|e| format!("mailto:{e}")),
+            key: account_key(self.account_key.as_deref())?,
+        })
+    }
+}
+
 async fn client(
-    a: &AccountOpts,
+    a: Account,
+    mut driver: Driver,
     solver: Option<Arc<dyn ChallengeSolver>>,
 ) -> Result<AcmeClient, Failure> {
-    let mut driver = a.net.driver()?;
     if let Some(s) = solver {
         driver = driver.with_solver(s);
     }
-    let key = account_key(a.account_key.as_deref())?;
-    let mut client = AcmeClient::connect(driver, &a.directory, key).await?;
-    if let (Some(kid), Some(hmac)) = (&a.eab_kid, &a.eab_hmac) {
-        client = client.with_eab(EabKey::new(kid, hmac)?);
+    let mut client = AcmeClient::connect(driver, &a.directory, a.key).await?;
+    if let Some(eab) = a.eab {
+        client = client.with_eab(eab);
     }
-    if let Some(email) = &a.email {
-        client = client.with_contact(vec![format!("mailto:{email}")]);
+    if let Some(contact) = a.contact {
+        client = client.with_contact(vec![contact]);
     }
     Ok(client)
 }
@@ -341,88 +401,142 @@ async fn solver(o: &OrderOpts) -> Result<Arc<dyn ChallengeSolver>, Failure> {
     })
 }
 
-/// Writes the key first, then orders; returns the options and the key path.
-fn prepare(o: &OrderOpts) -> Result<(IssueOptions, PathBuf), Failure> {
-    let key = generate_key(key_kind(&o.key)?)?;
-    let key_path = write_file(&o.out, "key.pem", key.to_pkcs8_pem()?.expose(), true)?;
-    let mut builder = CsrBuilder::new();
-    for d in &o.domains {
-        builder = builder.dns_name(d.as_str());
-    }
-    let csr = builder.build(&key)?;
-    let identifiers = o
-        .domains
-        .iter()
-        .map(|d| Identifier::dns(d))
-        .collect::<Result<Vec<_>, _>>()?;
-    let mut options = IssueOptions::new(identifiers, csr.der().to_vec());
-    options.challenge_types = vec![if o.challenge == "dns-01" {
-        ChallengeType::Dns01
-    } else {
-        ChallengeType::Http01
-    }];
-    options.profile = o.profile.clone();
-    Ok((options, key_path))
+/// The order, checked: identifiers, key kind, challenge options.
+struct Order {
+    identifiers: Vec<Identifier>,
+    kind: KeyKind,
 }
 
+impl OrderOpts {
+    fn check(&self) -> Result<Order, Failure> {
+        if self.challenge == "dns-01" && self.dns_hook.is_none() {
+            return Err(Failure::Usage("dns-01 needs --dns-hook".into()));
+        }
+        let identifiers = self
+            .domains
+            .iter()
+            .map(|d| Identifier::dns(d))
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(Order {
+            identifiers,
+            kind: key_kind(&self.key)?,
+        })
+    }
+
+    /// Makes the key, saves it as pending (before anything is sent, so it
+    /// is never lost) and builds the CSR.
+    fn prepare(&self, order: Order) -> Result<(IssueOptions, Pending), Failure> {
+        let key = generate_key(order.kind)?;
+        let mut builder = CsrBuilder::new();
+        for d in &self.domains {
+            builder = builder.dns_name(d.as_str());
+        }
+        let csr = builder.build(&key)?;
+        let pending = Pending::create(&self.out, &key)?;
+        let mut options = IssueOptions::new(order.identifiers, csr.der().to_vec());
+        options.challenge_types = vec![if self.challenge == "dns-01" {
+            ChallengeType::Dns01
+        } else {
+            ChallengeType::Http01
+        }];
+        options.profile = self.profile.clone();
+        Ok((options, pending))
+    }
+}
+
+/// Verifies the leaf against the pending key, installs the pair and says so.
 fn issued_output(
     issued: &certbridge::acme::Issued,
     o: &OrderOpts,
-    key: PathBuf,
+    pending: &Pending,
     as_json: bool,
     verb: &str,
 ) -> Result<Output, Failure> {
     let leaf_der = issued.chain.leaf_der()?;
     let leaf = certbridge::crypto::certificate::Certificate::from_der(&leaf_der)?;
-    let cert = write_file(&o.out, "cert.pem", &leaf.pem, false)?;
-    let chain = write_file(&o.out, "chain.pem", &issued.chain.pem, false)?;
+    let files = pending.install(&leaf_der, &leaf.pem, &issued.chain.pem)?;
     Ok(Output {
         summary: format!(
             "{verb}: {} serial {} until {} -> {}",
             o.domains.join(", "),
             leaf.serial_hex,
             leaf.not_after.to_rfc3339(),
-            cert.display()
+            files.cert.display()
         ),
         json: json!({
             "order": issued.order.url, "account": issued.account_url, "serial": leaf.serial_hex,
-            "not_after": leaf.not_after.to_rfc3339(), "certificate": cert, "chain": chain, "key": key,
+            "not_after": leaf.not_after.to_rfc3339(), "certificate": files.cert,
+            "chain": files.chain, "key": files.key,
             "alternates": issued.alternates.len(), "replaces_dropped": issued.replaces_dropped,
         }),
         as_json,
     })
 }
 
-pub async fn run(cmd: Cmd) -> Result<Output, Failure> {
-    match cmd {
-        Cmd::Issue(a) => {
-            let (options, key) = prepare(&a.order)?;
-            let client = client(&a.account, Some(solver(&a.order).await?)).await?;
-            progress(format!("ordering {}", a.order.domains.join(", ")));
-            let issued = client.issue(options).await?;
-            issued_output(&issued, &a.order, key, a.account.net.json, "issued")
+/// `issue`, or `renew` of the certificate `renewing` (PEM or DER).
+async fn order(
+    a: &AccountOpts,
+    o: &OrderOpts,
+    renewing: Option<Vec<u8>>,
+) -> Result<Output, Failure> {
+    let order = o.check()?;
+    let account = a.check()?;
+    let driver = a.net.driver()?;
+    let solver = solver(o).await?;
+    let (options, pending) = o.prepare(order)?;
+    let issued = pending.keep_on_error(
+        async {
+            let client = client(account, driver, Some(solver)).await?;
+            progress(format!("ordering {}", o.domains.join(", ")));
+            Ok::<_, Failure>(match &renewing {
+                Some(old) => {
+                    if let Some(info) = client.renewal_info(old).await? {
+                        progress(format!(
+                            "server's renewal window starts {}",
+                            info.suggested_window.start.to_rfc3339()
+                        ));
+                    }
+                    client.renew(old, options).await?
+                }
+                None => client.issue(options).await?,
+            })
         }
+        .await,
+    )?;
+    let verb = if renewing.is_some() {
+        "renewed"
+    } else {
+        "issued"
+    };
+    pending.keep_on_error(issued_output(&issued, o, &pending, a.net.json, verb))
+}
+
+pub async fn run(cmd: Cmd) -> Result<Output, Failure> {
+    // Every check comes before the first request (issue 14, item 5); the key
+    // is written before the order and installed only with its certificate
+    // (item 2).
+    match cmd {
+        Cmd::Issue(a) => order(&a.account, &a.order, None).await,
         Cmd::Renew(a) => {
             let old = std::fs::read(&a.cert)
                 .map_err(|e| Failure::Usage(format!("--cert {}: {e}", a.cert.display())))?;
-            let (options, key) = prepare(&a.order)?;
-            let client = client(&a.account, Some(solver(&a.order).await?)).await?;
-            if let Some(info) = client.renewal_info(&old).await? {
-                progress(format!(
-                    "server's renewal window starts {}",
-                    info.suggested_window.start.to_rfc3339()
-                ));
-            }
-            let issued = client.renew(&old, options).await?;
-            issued_output(&issued, &a.order, key, a.account.net.json, "renewed")
+            certbridge::crypto::certificate::Certificate::parse(&old)?;
+            order(&a.account, &a.order, Some(old)).await
         }
         Cmd::Revoke(a) => {
             let cert = std::fs::read(&a.cert)
                 .map_err(|e| Failure::Usage(format!("--cert {}: {e}", a.cert.display())))?;
-            let client = client(&a.account, None).await?;
-            match &a.cert_key {
-                Some(p) => {
-                    let key = AccountKey::from_pem(&read_text(p, "cert-key")?)?;
+            // Certificate and reason checked as the request will carry them.
+            RevokeCert::payload(&cert, a.reason)?;
+            let cert_key = match &a.cert_key {
+                Some(p) => Some(AccountKey::from_pem(&read_text(p, "cert-key")?)?),
+                None => None,
+            };
+            let account = a.account.check()?;
+            let driver = a.account.net.driver()?;
+            let client = client(account, driver, None).await?;
+            match cert_key {
+                Some(key) => {
                     client
                         .revoke_with_certificate_key(&cert, key, a.reason)
                         .await?

@@ -8,6 +8,8 @@ use certbridge::Error;
 use clap::Args;
 use serde_json::Value;
 
+use crate::terminal::{escape, escape_json};
+
 /// Options of every command that talks to a server.
 #[derive(Args, Debug, Clone)]
 pub struct NetOpts {
@@ -81,19 +83,27 @@ impl From<Error> for Failure {
 pub fn finish(result: Result<Output, Failure>) -> i32 {
     match result {
         Ok(out) => {
+            // Both carry server text: escaped for the terminal.
             if out.as_json {
-                println!("{}", out.json);
+                println!("{}", escape_json(&out.json.to_string()));
             } else {
-                println!("{}", out.summary);
+                println!("{}", escape(&out.summary, true));
             }
             0
         }
         Err(Failure::Core(e)) => {
             // The message names the provider's code and correlation id; it
-            // never holds a secret (the core error type carries none).
+            // never holds a secret (the core error type carries none). Code
+            // and message come from the server: escaped for the terminal.
+            let message = e.to_string();
             match e.code() {
-                Some(code) => eprintln!("error [{} {code}]: {e}", e.kind()),
-                None => eprintln!("error [{}]: {e}", e.kind()),
+                Some(code) => eprintln!(
+                    "error [{} {}]: {}",
+                    e.kind(),
+                    escape(code, false),
+                    escape(&message, false)
+                ),
+                None => eprintln!("error [{}]: {}", e.kind(), escape(&message, false)),
             }
             if e.kind() == "invalid_input" {
                 2
@@ -102,11 +112,11 @@ pub fn finish(result: Result<Output, Failure>) -> i32 {
             }
         }
         Err(Failure::Usage(m)) => {
-            eprintln!("error [usage]: {m}");
+            eprintln!("error [usage]: {}", escape(&m, false));
             2
         }
         Err(Failure::Io(m)) => {
-            eprintln!("error [io]: {m}");
+            eprintln!("error [io]: {}", escape(&m, false));
             1
         }
     }
@@ -118,39 +128,7 @@ pub fn read_text(path: &Path, what: &str) -> Result<String, Failure> {
         .map_err(|e| Failure::Usage(format!("--{what} {}: {e}", path.display())))
 }
 
-/// Writes `contents` to `dir/name`; private keys get mode 0600 before any
-/// byte is written.
-pub fn write_file(
-    dir: &Path,
-    name: &str,
-    contents: &str,
-    private: bool,
-) -> Result<PathBuf, Failure> {
-    use std::io::Write as _;
-    std::fs::create_dir_all(dir).map_err(|e| Failure::Io(format!("{}: {e}", dir.display())))?;
-    let path = dir.join(name);
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create(true).truncate(true);
-    #[cfg(unix)]
-    if private {
-        use std::os::unix::fs::OpenOptionsExt as _;
-        options.mode(0o600);
-    }
-    let mut file = options
-        .open(&path)
-        .map_err(|e| Failure::Io(format!("{}: {e}", path.display())))?;
-    #[cfg(unix)]
-    if private {
-        use std::os::unix::fs::PermissionsExt as _;
-        file.set_permissions(std::fs::Permissions::from_mode(0o600))
-            .map_err(|e| Failure::Io(format!("{}: {e}", path.display())))?;
-    }
-    file.write_all(contents.as_bytes())
-        .map_err(|e| Failure::Io(format!("{}: {e}", path.display())))?;
-    Ok(path)
-}
-
 /// Progress on stderr (never stdout, which carries the result).
 pub fn progress(message: impl AsRef<str>) {
-    eprintln!("… {}", message.as_ref());
+    eprintln!("… {}", escape(message.as_ref(), false));
 }

@@ -2,15 +2,19 @@
 //! SwissSign and any ACME server (IdenTrust included) from the command line.
 //!
 //! Exit codes: 0 success; 1 provider, transport or protocol error; 2 usage or
-//! invalid input. Secrets can come from `CERTBRIDGE_*` environment variables
-//! so they never appear in a process list.
+//! invalid input. Secrets come from `CERTBRIDGE_*` environment variables or
+//! `--*-file` options, never from argument values, so they never appear in a
+//! process list.
 
 mod acme;
 mod common;
 mod demo;
+mod deploy;
 mod redtrust;
+mod secrets;
 mod sim;
 mod swisssign;
+mod terminal;
 
 use clap::{Parser, Subcommand};
 

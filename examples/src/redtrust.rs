@@ -3,14 +3,16 @@
 use std::path::PathBuf;
 
 use certbridge::client::RedtrustClient;
+use certbridge::redtrust::auth::temporal_token_from_redirect;
 use certbridge::redtrust::{
     parse_dn, CsrRequest, HashType, KeyType, LoginUrl, RedtrustCompat, RedtrustConfig, Session,
 };
-use certbridge::{Secret, Timestamp};
+use certbridge::{Error, Secret, Timestamp};
 use clap::{Args, Subcommand};
 use serde_json::json;
 
 use crate::common::{progress, Failure, NetOpts, Output};
+use crate::secrets;
 
 #[derive(Subcommand, Debug)]
 pub enum Cmd {
@@ -57,9 +59,13 @@ pub struct LoginUrlArgs {
     /// Partner (client application) name; sent upper-case.
     #[arg(long)]
     partner: String,
-    /// Shared HMAC key.
-    #[arg(long, env = "CERTBRIDGE_REDTRUST_HMAC_KEY", hide_env_values = true)]
-    hmac_key: String,
+    /// File holding the shared HMAC key (`-`: stdin); default: the
+    /// CERTBRIDGE_REDTRUST_HMAC_KEY environment variable.
+    #[arg(long, value_name = "FILE")]
+    hmac_key_file: Option<PathBuf>,
+    /// Refused: a key on the command line is visible to `ps`.
+    #[arg(long, hide = true)]
+    hmac_key: Option<String>,
     /// URL Redtrust sends the browser back to, with `tkn`.
     #[arg(long)]
     redirect_url: String,
@@ -79,18 +85,80 @@ pub struct AuthOpts {
     /// Application user for direct login.
     #[arg(long, env = "CERTBRIDGE_REDTRUST_USERNAME")]
     username: Option<String>,
-    /// Password for direct login.
-    #[arg(long, env = "CERTBRIDGE_REDTRUST_PASSWORD", hide_env_values = true)]
+    /// File holding the password for direct login (`-`: stdin); default: the
+    /// CERTBRIDGE_REDTRUST_PASSWORD environment variable.
+    #[arg(long, value_name = "FILE")]
+    password_file: Option<PathBuf>,
+    /// Refused: a password on the command line is visible to `ps`.
+    #[arg(long, hide = true)]
     password: Option<String>,
     /// Users' domain for direct login.
     #[arg(long)]
     domain: Option<String>,
-    /// An access token from an earlier login.
-    #[arg(long, env = "CERTBRIDGE_REDTRUST_TOKEN", hide_env_values = true)]
+    /// File holding an access token from an earlier login (`-`: stdin);
+    /// default: the CERTBRIDGE_REDTRUST_TOKEN environment variable.
+    #[arg(long, value_name = "FILE")]
+    token_file: Option<PathBuf>,
+    /// Refused: a token on the command line is visible to `ps`.
+    #[arg(long, hide = true)]
     token: Option<String>,
-    /// The URL the browser was redirected to after an HMAC login (holds `tkn`).
-    #[arg(long)]
+    /// File holding the URL the browser was redirected to after an HMAC
+    /// login, whose `tkn` logs in (`-`: stdin); default: the
+    /// CERTBRIDGE_REDTRUST_REDIRECTED_TO environment variable.
+    #[arg(long, value_name = "FILE")]
+    redirected_to_file: Option<PathBuf>,
+    /// Refused: the URL carries a login token.
+    #[arg(long, hide = true)]
     redirected_to: Option<String>,
+}
+
+/// How to get a session, with every secret read: resolved before the first
+/// request so that a bad option sends nothing.
+struct Auth {
+    password: Option<(String, Secret)>,
+    domain: Option<String>,
+    token: Option<Secret>,
+    redirected_to: Option<Secret>,
+}
+
+impl AuthOpts {
+    fn resolve(&self) -> Result<Auth, Failure> {
+        let password = secrets::REDTRUST_PASSWORD
+            .resolve(self.password.as_deref(), self.password_file.as_deref())?;
+        let token =
+            secrets::REDTRUST_TOKEN.resolve(self.token.as_deref(), self.token_file.as_deref())?;
+        let redirected_to = secrets::REDTRUST_REDIRECTED_TO.resolve(
+            self.redirected_to.as_deref(),
+            self.redirected_to_file.as_deref(),
+        )?;
+        let password = match (&self.username, password) {
+            (Some(u), Some(p)) => Some((u.clone(), p)),
+            (None, Some(_)) => return Err(Failure::Usage("a password needs --username".into())),
+            (Some(_), None) if token.is_none() && redirected_to.is_none() => {
+                return Err(secrets::REDTRUST_PASSWORD.missing())
+            }
+            _ => None,
+        };
+        if let Some(url) = &redirected_to {
+            // Only checked here: the token is taken out again at login.
+            temporal_token_from_redirect(url.expose())?;
+        }
+        if password.is_none() && token.is_none() && redirected_to.is_none() {
+            return Err(Failure::Usage(format!(
+                "no credentials: give --username with a password ({} or --password-file), \
+                 a token ({} or --token-file), or the redirect URL ({} or --redirected-to-file)",
+                secrets::REDTRUST_PASSWORD.env,
+                secrets::REDTRUST_TOKEN.env,
+                secrets::REDTRUST_REDIRECTED_TO.env
+            )));
+        }
+        Ok(Auth {
+            password,
+            domain: self.domain.clone(),
+            token,
+            redirected_to,
+        })
+    }
 }
 
 #[derive(Args, Debug)]
@@ -141,6 +209,11 @@ impl CsrOpts {
         r.request_code = self.request_code.clone();
         r.group_ids = self.group_ids.clone();
         r.validate()?;
+        if let Some(data) = &self.data_in_b64 {
+            certbridge::acme::eab::decode_any_base64(data).map_err(|_| {
+                Error::invalid_input("data_in_b64", "not base64 (standard or URL-safe)")
+            })?;
+        }
         Ok(r)
     }
 }
@@ -183,25 +256,28 @@ pub struct RenewArgs {
 }
 
 pub async fn run(cmd: Cmd) -> Result<Output, Failure> {
+    // Every option is checked and every file read before `client()` makes
+    // the first request (issue 14, item 5).
     match cmd {
         Cmd::LoginUrl(a) => login_url(a),
         Cmd::Login(a) => {
-            let client = client(&a.server, &a.auth, &a.net).await?;
+            let auth = a.auth.resolve()?;
+            let client = client(&a.server, auth, &a.net).await?;
             let session = client
                 .session()
                 .ok_or_else(|| Failure::Usage("no session".into()))?;
             Ok(session_output(&session, a.net.json))
         }
         Cmd::Issue(a) => {
-            let client = client(&a.server, &a.auth, &a.net).await?;
             let mut request = a.csr.request()?;
             if let Some(t) = &a.renew {
                 request.thumbprint_to_renew = Some(certbridge::redtrust::normalize_thumbprint(t)?);
             }
+            let auth = a.auth.resolve()?;
+            let client = client(&a.server, auth, &a.net).await?;
             issue(&client, request, a.csr.data_in_b64.as_deref(), a.net.json).await
         }
         Cmd::Renew(a) => {
-            let client = client(&a.server, &a.auth, &a.net).await?;
             let mut request = a.csr.request()?;
             request = match (&a.thumbprint, &a.certificate) {
                 (Some(t), _) => {
@@ -219,6 +295,8 @@ pub async fn run(cmd: Cmd) -> Result<Output, Failure> {
                     return Err(Failure::Usage("give --thumbprint or --certificate".into()))
                 }
             };
+            let auth = a.auth.resolve()?;
+            let client = client(&a.server, auth, &a.net).await?;
             issue(&client, request, a.csr.data_in_b64.as_deref(), a.net.json).await
         }
         Cmd::Thumbprint { file } => {
@@ -241,7 +319,8 @@ fn login_url(a: LoginUrlArgs) -> Result<Output, Failure> {
         Some(t) => Timestamp::from_secs(t),
         None => certbridge::client::Clock::now(&certbridge::client::SystemClock),
     };
-    let key = Secret::new(a.hmac_key);
+    let key =
+        secrets::REDTRUST_HMAC_KEY.required(a.hmac_key.as_deref(), a.hmac_key_file.as_deref())?;
     let request = LoginUrl {
         partner: &a.partner,
         hmac_key: &key,
@@ -261,27 +340,20 @@ fn login_url(a: LoginUrlArgs) -> Result<Output, Failure> {
     })
 }
 
-async fn client(
-    server: &ServerOpts,
-    auth: &AuthOpts,
-    net: &NetOpts,
-) -> Result<RedtrustClient, Failure> {
+async fn client(server: &ServerOpts, auth: Auth, net: &NetOpts) -> Result<RedtrustClient, Failure> {
     let mut client = RedtrustClient::new(server.config()?, net.driver()?);
-    if let (Some(u), Some(p)) = (&auth.username, &auth.password) {
-        client = client.with_password(u, Secret::new(p.as_str()), auth.domain.as_deref());
+    let can_log_in = auth.password.is_some();
+    if let Some((u, p)) = auth.password {
+        client = client.with_password(&u, p, auth.domain.as_deref());
     }
-    if let Some(token) = &auth.token {
-        client = client.with_session(Session::from_access_token(Secret::new(token.as_str())));
+    if let Some(token) = auth.token {
+        client = client.with_session(Session::from_access_token(token));
     } else if let Some(url) = &auth.redirected_to {
         progress("exchanging the temporary token");
-        client.login_with_redirect(url).await?;
-    } else if auth.username.is_some() && auth.password.is_some() {
+        client.login_with_redirect(url.expose()).await?;
+    } else if can_log_in {
         progress("logging in");
         client.login().await?;
-    } else {
-        return Err(Failure::Usage(
-            "give --username and --password, --token, or --redirected-to".into(),
-        ));
     }
     Ok(client)
 }

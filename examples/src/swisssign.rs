@@ -10,11 +10,13 @@ use certbridge::swisssign::revoke::{RevocationReason, RevocationRequest};
 use certbridge::swisssign::{
     auth::local_jwt, ClientRef, DomainRef, OrderRef, ProductRef, Session, SwissSignConfig,
 };
-use certbridge::{Deadline, Secret, Timestamp};
+use certbridge::{Deadline, Error, Timestamp};
 use clap::{Args, Subcommand};
 use serde_json::json;
 
-use crate::common::{progress, write_file, Failure, NetOpts, Output};
+use crate::common::{progress, Failure, NetOpts, Output};
+use crate::deploy::Pending;
+use crate::secrets;
 
 #[derive(Subcommand, Debug)]
 pub enum Cmd {
@@ -23,9 +25,13 @@ pub enum Cmd {
         /// Service account.
         #[arg(long, env = "CERTBRIDGE_SWISSSIGN_ACCOUNT")]
         account: String,
-        /// API key.
-        #[arg(long, env = "CERTBRIDGE_SWISSSIGN_API_KEY", hide_env_values = true)]
-        api_key: String,
+        /// File holding the API key (`-`: stdin); default: the
+        /// CERTBRIDGE_SWISSSIGN_API_KEY environment variable.
+        #[arg(long, value_name = "FILE")]
+        api_key_file: Option<PathBuf>,
+        /// Refused: a key on the command line is visible to `ps`.
+        #[arg(long, hide = true)]
+        api_key: Option<String>,
         /// Unix time to sign at (default: now).
         #[arg(long)]
         now: Option<u64>,
@@ -94,9 +100,13 @@ pub struct Conn {
     /// Service account.
     #[arg(long, env = "CERTBRIDGE_SWISSSIGN_ACCOUNT")]
     account: String,
-    /// API key (signs the JWT locally).
-    #[arg(long, env = "CERTBRIDGE_SWISSSIGN_API_KEY", hide_env_values = true)]
-    api_key: String,
+    /// File holding the API key, which signs the JWT locally (`-`: stdin);
+    /// default: the CERTBRIDGE_SWISSSIGN_API_KEY environment variable.
+    #[arg(long, value_name = "FILE")]
+    api_key_file: Option<PathBuf>,
+    /// Refused: a key on the command line is visible to `ps`.
+    #[arg(long, hide = true)]
+    api_key: Option<String>,
     /// Fetch the JWT from /v2/jwt/{account} instead of signing it locally.
     #[arg(long)]
     server_jwt: bool,
@@ -107,7 +117,8 @@ pub struct Conn {
 impl Conn {
     fn client(&self) -> Result<SwissSignClient, Failure> {
         let config = SwissSignConfig::new(&self.server)?;
-        let secret = Secret::new(self.api_key.as_str());
+        let secret = secrets::SWISSSIGN_API_KEY
+            .required(self.api_key.as_deref(), self.api_key_file.as_deref())?;
         let session = if self.server_jwt {
             Session::with_user_secret(config, &self.account, secret)?
         } else {
@@ -174,18 +185,55 @@ fn reason(name: &str) -> Result<RevocationReason, Failure> {
     })
 }
 
+/// The names `domain register` sends, checked as the request will check
+/// them: with `--server-jwt` the JWT call would otherwise come first.
+fn check_names(names: &[String]) -> Result<(), Failure> {
+    for (i, name) in names.iter().enumerate() {
+        let name = name.trim();
+        if name.starts_with("*.") || certbridge::crypto::csr::dns_to_ascii(name).is_none() {
+            return Err(Failure::Core(Error::invalid_input(
+                format!("names[{i}]"),
+                "not a domain name",
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// `--serial` must be hexadecimal (colons and spaces allowed, as
+/// `openssl x509 -serial` and browsers print it), `--issuer` not empty.
+fn check_serial(serial: &str, issuer: &str) -> Result<(), Failure> {
+    let digits: Vec<char> = serial.chars().filter(|c| !matches!(c, ':' | ' ')).collect();
+    if digits.is_empty() || !digits.iter().all(char::is_ascii_hexdigit) {
+        return Err(Failure::Core(Error::invalid_input(
+            "serial",
+            "not a hexadecimal serial number",
+        )));
+    }
+    if issuer.trim().is_empty() {
+        return Err(Failure::Core(Error::invalid_input(
+            "issuer",
+            "the issuer name is empty",
+        )));
+    }
+    Ok(())
+}
+
 pub async fn run(cmd: Cmd) -> Result<Output, Failure> {
     match cmd {
         Cmd::Jwt {
             account,
+            api_key_file,
             api_key,
             now,
         } => {
+            let key =
+                secrets::SWISSSIGN_API_KEY.required(api_key.as_deref(), api_key_file.as_deref())?;
             let now = match now {
                 Some(t) => Timestamp::from_secs(t),
                 None => certbridge::client::Clock::now(&certbridge::client::SystemClock),
             };
-            let jwt = local_jwt(&account, &Secret::new(api_key), now)?;
+            let jwt = local_jwt(&account, &key, now)?;
             let token = jwt.expose().to_string();
             Ok(Output {
                 summary: token.clone(),
@@ -216,6 +264,7 @@ pub async fn run(cmd: Cmd) -> Result<Output, Failure> {
             names,
         }) => {
             let client_ref: ClientRef = client.parse()?;
+            check_names(&names)?;
             let domains = conn.client()?.register_domains(&client_ref, &names).await?;
             let summary = domains
                 .iter()
@@ -278,8 +327,12 @@ pub async fn run(cmd: Cmd) -> Result<Output, Failure> {
             let client = a.conn.client()?;
             let why = reason(&a.reason)?;
             match (&a.order, &a.serial, &a.issuer) {
-                (Some(order), _, _) => client.revoke_order(&order.parse()?, why).await?,
+                (Some(order), _, _) => {
+                    let order: OrderRef = order.parse()?;
+                    client.revoke_order(&order, why).await?
+                }
                 (None, Some(serial), Some(issuer)) => {
+                    check_serial(serial, issuer)?;
                     let request = RevocationRequest {
                         serial_number: serial.clone(),
                         issuer_name: issuer.clone(),
@@ -307,13 +360,14 @@ async fn issue(a: IssueArgs) -> Result<Output, Failure> {
     let product: ProductRef = a.product.parse()?;
     let client = a.conn.client()?;
     let key = generate_key(key_kind(&a.key)?)?;
-    // The key is on disk before anything is sent: nothing can lose it.
-    let key_path = write_file(&a.out, "key.pem", key.to_pkcs8_pem()?.expose(), true)?;
     let mut builder = CsrBuilder::new().subject("cn", a.domains[0].as_str());
     for d in &a.domains {
         builder = builder.dns_name(d.as_str());
     }
     let csr = builder.build(&key)?;
+    // The key is on disk before anything is sent, so nothing can lose it;
+    // the deployed pair is replaced only with a matching certificate.
+    let pending = Pending::create(&a.out, &key)?;
     let deadline = match a.wait {
         Some(secs) => Deadline::at(
             certbridge::client::Clock::now(&certbridge::client::SystemClock).plus_secs(secs),
@@ -325,9 +379,15 @@ async fn issue(a: IssueArgs) -> Result<Output, Failure> {
         a.domains.join(", "),
         product
     ));
-    let issued = client.issue(&product, csr.der(), deadline).await?;
-    let cert = write_file(&a.out, "cert.pem", &issued.certificate.pem, false)?;
-    let chain = write_file(&a.out, "chain.pem", &issued.pem_chain, false)?;
+    let issued = pending.keep_on_error(client.issue(&product, csr.der(), deadline).await)?;
+    let files = pending.keep_on_error(
+        issued
+            .certificate
+            .der()
+            .map_err(Failure::from)
+            .and_then(|der| pending.install(&der, &issued.certificate.pem, &issued.pem_chain)),
+    )?;
+    let (cert, chain, key_path) = (files.cert, files.chain, files.key);
     Ok(Output {
         summary: format!(
             "issued: order {} serial {} until {} -> {}",

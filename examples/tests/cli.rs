@@ -24,12 +24,35 @@ fn sim(tweak: impl FnOnce(&mut SimConfig)) -> SimHandle {
 }
 
 fn run(args: &[&str], env: &[(&str, &str)]) -> Output {
+    run_with_stdin(args, env, None)
+}
+
+/// Runs the binary with only the given `CERTBRIDGE_*` variables (none leak
+/// in from the test's environment) and, when given, `stdin` as its input.
+fn run_with_stdin(args: &[&str], env: &[(&str, &str)], stdin: Option<&str>) -> Output {
+    use std::io::Write as _;
     let mut cmd = Command::new(BIN);
-    cmd.args(args).env_remove("CERTBRIDGE_LOG");
+    cmd.args(args);
+    for (k, _) in std::env::vars() {
+        if k.starts_with("CERTBRIDGE_") {
+            cmd.env_remove(k);
+        }
+    }
     for (k, v) in env {
         cmd.env(k, v);
     }
-    cmd.output().unwrap()
+    cmd.stdout(Stdio::piped()).stderr(Stdio::piped());
+    cmd.stdin(if stdin.is_some() {
+        Stdio::piped()
+    } else {
+        Stdio::null()
+    });
+    let mut child = cmd.spawn().unwrap();
+    if let Some(text) = stdin {
+        let mut pipe = child.stdin.take().unwrap();
+        pipe.write_all(text.as_bytes()).unwrap();
+    }
+    child.wait_with_output().unwrap()
 }
 
 fn text(o: &Output) -> (String, String) {
@@ -70,12 +93,10 @@ fn exit_codes_and_no_secrets_in_output() {
             &url,
             "--partner",
             "bad-name",
-            "--hmac-key",
-            "k",
             "--redirect-url",
             "https://a.example/",
         ],
-        &[],
+        &[("CERTBRIDGE_REDTRUST_HMAC_KEY", "k")],
     );
     assert_eq!(o.status.code(), Some(2), "{:?}", text(&o));
     let o = run(
@@ -244,7 +265,38 @@ fn swisssign_prevalidate_issue_revoke_writes_a_private_key_0600() {
     check_private(&dir.path().join("key.pem"));
     let cert = std::fs::read_to_string(dir.path().join("cert.pem")).unwrap();
     assert!(cert.contains("BEGIN CERTIFICATE"));
+    assert_pair_matches(dir.path());
     let order = v["order"].as_str().unwrap().to_string();
+
+    // A failing order (a name the client never validated) leaves the pair.
+    let before = read_pair(dir.path());
+    let issue = |name: &str| {
+        run(
+            &[
+                "swisssign",
+                "issue",
+                "--server",
+                &url,
+                "--product",
+                &pma,
+                "--domain",
+                name,
+                "--out",
+                out,
+                "--json",
+            ],
+            &env,
+        )
+    };
+    assert_failed_run_kept(dir.path(), &before, &issue("unvalidated.example"));
+    // A successful one replaces it with a matching new pair.
+    json(&issue("cli.example"));
+    let after = read_pair(dir.path());
+    assert!(
+        before.iter().zip(&after).all(|(a, b)| a != b),
+        "not replaced"
+    );
+    assert_pair_matches(dir.path());
     let o = run(
         &[
             "swisssign",
@@ -467,4 +519,734 @@ fn identrust_account_then_acme_with_real_http01_and_dns01_validation() {
     assert_eq!(o.status.code(), Some(1));
     assert!(text(&o).1.contains("alreadyRevoked"), "{:?}", text(&o));
     drop(pebble);
+}
+
+// ---------------------------------------------------------------------------
+// Secrets: environment, file or stdin; never an argument value (issue 14,
+// item 10).
+
+/// One attempt: the arguments (without the secret) and the secret itself.
+struct Attempt {
+    args: Vec<String>,
+    secret: String,
+}
+
+/// For one secret option: a plain value is refused with exit 2 and a
+/// message naming the variable and the file option, without the value;
+/// the same secret from a file, from stdin and from the environment works
+/// (`check`). `next` gives a fresh attempt each time (single-use tokens,
+/// one EAB key per account).
+fn check_secret_sources(
+    flag: &str,
+    env_var: &str,
+    env: &[(&str, &str)],
+    next: &mut dyn FnMut() -> Attempt,
+    check: &dyn Fn(&Output),
+) {
+    let strs = |a: &Attempt| a.args.clone();
+    // Plain value: refused, not echoed, and nothing else needed for that.
+    let a = next();
+    let mut args = strs(&a);
+    args.extend([format!("--{flag}"), a.secret.clone()]);
+    let o = run(&args.iter().map(String::as_str).collect::<Vec<_>>(), env);
+    let (out, err) = text(&o);
+    assert_eq!(o.status.code(), Some(2), "--{flag}: {out} {err}");
+    assert!(
+        err.contains(env_var) && err.contains(&format!("--{flag}-file")),
+        "--{flag}: {err}"
+    );
+    assert!(
+        !out.contains(&a.secret) && !err.contains(&a.secret),
+        "--{flag} echoed: {err}"
+    );
+    // A file, with the line end `echo` leaves.
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("secret");
+    let a = next();
+    std::fs::write(&file, format!("{}\n", a.secret)).unwrap();
+    let mut args = strs(&a);
+    args.extend([format!("--{flag}-file"), file.to_str().unwrap().to_string()]);
+    check(&run(
+        &args.iter().map(String::as_str).collect::<Vec<_>>(),
+        env,
+    ));
+    // Stdin.
+    let a = next();
+    let mut args = strs(&a);
+    args.extend([format!("--{flag}-file"), "-".to_string()]);
+    check(&run_with_stdin(
+        &args.iter().map(String::as_str).collect::<Vec<_>>(),
+        env,
+        Some(&a.secret),
+    ));
+    // The environment.
+    let a = next();
+    let mut with_env = env.to_vec();
+    with_env.push((env_var, &a.secret));
+    check(&run(
+        &a.args.iter().map(String::as_str).collect::<Vec<_>>(),
+        &with_env,
+    ));
+}
+
+fn strings(args: &[&str]) -> Vec<String> {
+    args.iter().map(|s| s.to_string()).collect()
+}
+
+fn succeeds(o: &Output) {
+    assert!(o.status.success(), "{:?}", text(o));
+}
+
+#[test]
+fn local_secrets_from_file_stdin_and_environment_give_the_same_result() {
+    // login-url signs with the HMAC key; jwt signs with the API key. The
+    // result from each source must equal the one from the environment.
+    let login_url = strings(&[
+        "redtrust",
+        "login-url",
+        "--server",
+        "https://rt.example:8082",
+        "--partner",
+        "ca_demo",
+        "--redirect-url",
+        "https://app.example/cb",
+        "--timestamp",
+        "1744719496",
+    ]);
+    let expected = run(
+        &login_url.iter().map(String::as_str).collect::<Vec<_>>(),
+        &[("CERTBRIDGE_REDTRUST_HMAC_KEY", "demo-hmac-key")],
+    );
+    succeeds(&expected);
+    check_secret_sources(
+        "hmac-key",
+        "CERTBRIDGE_REDTRUST_HMAC_KEY",
+        &[],
+        &mut || Attempt {
+            args: login_url.clone(),
+            secret: "demo-hmac-key".into(),
+        },
+        &|o| {
+            succeeds(o);
+            assert_eq!(o.stdout, expected.stdout);
+        },
+    );
+    let jwt = strings(&[
+        "swisssign",
+        "jwt",
+        "--account",
+        "service.account",
+        "--now",
+        "1744719496",
+    ]);
+    let expected = run(
+        &jwt.iter().map(String::as_str).collect::<Vec<_>>(),
+        &[("CERTBRIDGE_SWISSSIGN_API_KEY", SS_KEY)],
+    );
+    succeeds(&expected);
+    check_secret_sources(
+        "api-key",
+        "CERTBRIDGE_SWISSSIGN_API_KEY",
+        &[],
+        &mut || Attempt {
+            args: jwt.clone(),
+            secret: SS_KEY.into(),
+        },
+        &|o| {
+            succeeds(o);
+            assert_eq!(o.stdout, expected.stdout);
+        },
+    );
+}
+
+/// The URL the simulator sends the browser back to, carrying a fresh `tkn`.
+fn redirect_with_temp_token(url: &str) -> String {
+    use std::io::{Read as _, Write as _};
+    let o = run(
+        &[
+            "redtrust",
+            "login-url",
+            "--server",
+            url,
+            "--partner",
+            "ca_demo",
+            "--redirect-url",
+            "https://app.example/callback",
+            "--domain",
+            "local.users",
+        ],
+        &[("CERTBRIDGE_REDTRUST_HMAC_KEY", "demo-hmac-key")],
+    );
+    let login = text(&o).0.trim().to_string();
+    let rest = login.strip_prefix("http://").unwrap();
+    let (host, path) = rest.split_at(rest.find('/').unwrap());
+    let mut stream = TcpStream::connect(host).unwrap();
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).unwrap();
+    answer
+        .lines()
+        .find_map(|l| {
+            l.strip_prefix("Location: ")
+                .or_else(|| l.strip_prefix("location: "))
+        })
+        .unwrap_or_else(|| panic!("no redirect: {answer}"))
+        .trim()
+        .to_string()
+}
+
+#[test]
+fn redtrust_password_token_and_redirect_from_file_stdin_and_environment() {
+    let s = sim(|_| {});
+    let url = s.base_url();
+    let login = strings(&["redtrust", "login", "--server", &url, "--username", "demo"]);
+    check_secret_sources(
+        "password",
+        "CERTBRIDGE_REDTRUST_PASSWORD",
+        &[],
+        &mut || Attempt {
+            args: login.clone(),
+            secret: "demo-password".into(),
+        },
+        &|o| {
+            succeeds(o);
+            assert!(text(o).0.trim().len() > 8, "{:?}", text(o));
+        },
+    );
+    let logins = s
+        .requests()
+        .iter()
+        .filter(|r| r.path.ends_with("/login"))
+        .count();
+    assert_eq!(logins, 3, "file, stdin and environment each logged in once");
+
+    // A fresh session token for each attempt, from a password login.
+    let fresh_token = || {
+        let o = run(
+            &login.iter().map(String::as_str).collect::<Vec<_>>(),
+            &[("CERTBRIDGE_REDTRUST_PASSWORD", "demo-password")],
+        );
+        succeeds(&o);
+        text(&o).0.trim().to_string()
+    };
+    let issue = strings(&[
+        "redtrust",
+        "issue",
+        "--server",
+        &url,
+        "--dn",
+        "cn=Token Holder,o=Example,c=ES",
+        "--json",
+    ]);
+    check_secret_sources(
+        "token",
+        "CERTBRIDGE_REDTRUST_TOKEN",
+        &[],
+        &mut || Attempt {
+            args: issue.clone(),
+            secret: fresh_token(),
+        },
+        &|o| assert_eq!(json(o)["thumbprint"].as_str().map(str::len), Some(40)),
+    );
+
+    let login_redirect = strings(&["redtrust", "login", "--server", &url, "--json"]);
+    check_secret_sources(
+        "redirected-to",
+        "CERTBRIDGE_REDTRUST_REDIRECTED_TO",
+        &[],
+        &mut || Attempt {
+            args: login_redirect.clone(),
+            secret: redirect_with_temp_token(&url),
+        },
+        &|o| assert!(json(o)["access_token"].as_str().is_some()),
+    );
+}
+
+#[test]
+fn swisssign_and_identrust_api_keys_from_file_stdin_and_environment() {
+    let s = sim(|c| c.identrust.eab_pool = random_eab_keys(4));
+    let url = s.base_url();
+    let clients = strings(&[
+        "swisssign",
+        "clients",
+        "--server",
+        &url,
+        "--account",
+        "service.account",
+        "--json",
+    ]);
+    check_secret_sources(
+        "api-key",
+        "CERTBRIDGE_SWISSSIGN_API_KEY",
+        &[],
+        &mut || Attempt {
+            args: clients.clone(),
+            secret: SS_KEY.into(),
+        },
+        &|o| assert!(json(o)[0]["uuid"].as_str().is_some()),
+    );
+    let account = strings(&[
+        "identrust",
+        "account",
+        "--reseller",
+        &url,
+        "--email",
+        "keys@example.com",
+        "--json",
+    ]);
+    check_secret_sources(
+        "api-key",
+        "CERTBRIDGE_IDENTRUST_API_KEY",
+        &[],
+        &mut || Attempt {
+            args: account.clone(),
+            secret: "supersecret".into(),
+        },
+        &|o| assert!(json(o)["kid"].as_str().is_some()),
+    );
+}
+
+/// A Pebble beside the simulator that requires one of `eab`.
+fn pebble_requiring(
+    s: &SimHandle,
+    eab: &[(String, String)],
+    tweak: impl FnOnce(&mut PebbleConfig),
+) -> certbridge_sim::pebble::Pebble {
+    let mut config = PebbleConfig {
+        eab_keys: eab.to_vec(),
+        ..PebbleConfig::default()
+    };
+    tweak(&mut config);
+    s.start_pebble(config).unwrap()
+}
+
+/// The simulator's CA (which signs Pebble's listener) as `dir/ca.pem`.
+fn ca_file(s: &SimHandle, dir: &Path) -> String {
+    let ca = dir.join("ca.pem");
+    std::fs::write(&ca, s.ca_pem()).unwrap();
+    ca.to_str().unwrap().to_string()
+}
+
+#[test]
+fn eab_hmac_from_file_stdin_and_environment_at_pebble() {
+    let eab = random_eab_keys(4);
+    let s = sim(|_| {});
+    let pebble = pebble_requiring(&s, &eab, |_| {});
+    let dir = tempfile::tempdir().unwrap();
+    let ca = ca_file(&s, dir.path());
+    let out = dir.path().join("certs");
+    let directory = pebble.directory_url();
+    let mut keys = eab.into_iter();
+    check_secret_sources(
+        "eab-hmac",
+        "CERTBRIDGE_EAB_HMAC",
+        &[],
+        &mut || {
+            // One EAB key per attempt: each makes a new account.
+            let (kid, hmac) = keys.next().unwrap();
+            Attempt {
+                args: strings(&[
+                    "acme",
+                    "issue",
+                    "--directory",
+                    &directory,
+                    "--ca-cert",
+                    &ca,
+                    "--eab-kid",
+                    &kid,
+                    "--domain",
+                    "eab.example",
+                    "--http-port",
+                    &free_port().to_string(),
+                    "--out",
+                    out.to_str().unwrap(),
+                    "--json",
+                ]),
+                secret: hmac,
+            }
+        },
+        &|o| assert!(json(o)["serial"].as_str().is_some()),
+    );
+}
+
+// ---------------------------------------------------------------------------
+// Input is checked before the first request (issue 14, item 5).
+
+/// A port that counts connections: every bad invocation below points at it
+/// and must leave it untouched.
+struct Tripwire {
+    listener: TcpListener,
+}
+
+impl Tripwire {
+    fn new() -> Tripwire {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.set_nonblocking(true).unwrap();
+        Tripwire { listener }
+    }
+
+    fn url(&self) -> String {
+        format!("http://{}", self.listener.local_addr().unwrap())
+    }
+
+    fn assert_untouched(&self, what: &str) {
+        match self.listener.accept() {
+            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {}
+            other => panic!("{what}: the server was contacted: {other:?}"),
+        }
+    }
+}
+
+#[test]
+fn bad_input_exits_2_before_any_connection() {
+    let wire = Tripwire::new();
+    let url = wire.url();
+    let dir = tempfile::tempdir().unwrap();
+    let garbage = dir.path().join("garbage.pem");
+    std::fs::write(&garbage, "not a PEM file\n").unwrap();
+    let no_tkn = dir.path().join("redirect");
+    std::fs::write(&no_tkn, "https://app.example/cb?x=1\n").unwrap();
+    let garbage = garbage.to_str().unwrap();
+    let missing = dir.path().join("missing.pem");
+    let missing = missing.to_str().unwrap();
+    let out = dir.path().join("out");
+    let out = out.to_str().unwrap();
+    let rt_pw = [("CERTBRIDGE_REDTRUST_PASSWORD", "demo-password")];
+    let ss = [
+        ("CERTBRIDGE_SWISSSIGN_API_KEY", SS_KEY),
+        ("CERTBRIDGE_SWISSSIGN_ACCOUNT", "service.account"),
+    ];
+    let eab = [(
+        "CERTBRIDGE_EAB_HMAC",
+        "c2VjcmV0LWVhYi1rZXktYnl0ZXMtMzItbG9uZyEhISE",
+    )];
+    let bad_eab = [("CERTBRIDGE_EAB_HMAC", "not base64 !!!")];
+    let vars = [
+        ("{u}", url.as_str()),
+        ("{out}", out),
+        ("{missing}", missing),
+        ("{garbage}", garbage),
+        ("{no_tkn}", no_tkn.to_str().unwrap()),
+        ("{pma}", "pma-60b9ba99-f4ed-44ad-ba48-c8fa512015ed"),
+        ("{cli}", "cli-90dbaeb2-0047-49e7-bc5d-1c63848e1acd"),
+    ];
+    let acme = "acme issue --directory {u} --eab-kid kid-1 --out {out}";
+    type Env<'a> = &'a [(&'a str, &'a str)];
+    #[rustfmt::skip]
+    let cases: Vec<(&str, String, Env)> = vec![
+        ("empty DN", "redtrust issue --server {u} --username demo --dn=".into(), &rt_pw),
+        ("unknown DN attribute", "redtrust issue --server {u} --username demo --dn cn=x,zz=y".into(), &rt_pw),
+        ("finalize data not base64", "redtrust issue --server {u} --username demo --dn cn=x --data-in-b64 *not*".into(), &rt_pw),
+        ("bad key type", "redtrust issue --server {u} --username demo --dn cn=x --key-type EC".into(), &rt_pw),
+        ("bad thumbprint", "redtrust renew --server {u} --username demo --dn cn=x --thumbprint zz".into(), &rt_pw),
+        ("missing certificate", "redtrust renew --server {u} --username demo --dn cn=x --certificate {missing}".into(), &rt_pw),
+        ("password without user", "redtrust login --server {u}".into(), &rt_pw),
+        ("no credentials", "redtrust login --server {u} --username demo".into(), &[]),
+        ("redirect without tkn", "redtrust login --server {u} --redirected-to-file {no_tkn}".into(), &[]),
+        ("plain password", "redtrust login --server {u} --username demo --password demo-password".into(), &[]),
+        ("bad product", "swisssign issue --server {u} --product prod-1 --domain a.example --out {out}".into(), &ss),
+        ("bad domain", "swisssign issue --server {u} --product {pma} --domain bad..example --out {out}".into(), &ss),
+        ("bad order", "swisssign status --server {u} --order order-1".into(), &ss),
+        ("bad domain ref", "swisssign domain validate --server {u} --domain dom-1".into(), &ss),
+        ("bad client ref", "swisssign domain list --server {u} --client client-1".into(), &ss),
+        ("wildcard registration", "swisssign domain register --server {u} --server-jwt --client {cli} *.example.com".into(), &ss),
+        ("bad serial", "swisssign revoke --server {u} --serial xyz --issuer CN=CA".into(), &ss),
+        ("bad reason", "swisssign revoke --server {u} --order ord-1 --reason boredom".into(), &ss),
+        ("no api key", "swisssign clients --server {u}".into(), &[("CERTBRIDGE_SWISSSIGN_ACCOUNT", "a")]),
+        ("bad e-mail", "identrust account --reseller {u} --email not-an-e-mail".into(), &[("CERTBRIDGE_IDENTRUST_API_KEY", "k")]),
+        ("undecodable EAB key", format!("{acme} --domain a.example"), &bad_eab),
+        ("EAB kid without key", format!("{acme} --domain a.example"), &[]),
+        ("bad name", format!("{acme} --domain bad_name!"), &eab),
+        ("dns-01 without hook", format!("{acme} --domain a.example --challenge dns-01"), &eab),
+        ("bad contact", format!("{acme} --domain a.example --email a@b@c"), &eab),
+        ("garbage account key", format!("{acme} --domain a.example --account-key {{garbage}}"), &eab),
+        ("missing CA file", format!("{acme} --domain a.example --ca-cert {{missing}}"), &eab),
+        ("garbage cert to renew", "acme renew --directory {u} --eab-kid kid-1 --cert {garbage} --domain a.example --out {out}".into(), &eab),
+        ("missing cert to revoke", "acme revoke --directory {u} --cert {missing}".into(), &[]),
+        ("garbage cert to revoke", "acme revoke --directory {u} --cert {garbage}".into(), &[]),
+    ];
+    for (what, line, env) in cases {
+        let args: Vec<String> = line
+            .split_whitespace()
+            .map(|w| vars.iter().fold(w.to_string(), |w, (k, v)| w.replace(k, v)))
+            .collect();
+        let o = run(&args.iter().map(String::as_str).collect::<Vec<_>>(), env);
+        assert_eq!(o.status.code(), Some(2), "{what}: {:?}", text(&o));
+        wire.assert_untouched(what);
+    }
+    // Nothing was written for an order that never started.
+    assert!(!dir.path().join("out").exists());
+}
+
+// ---------------------------------------------------------------------------
+// A failed run leaves the deployed pair as it was (issue 14, item 2).
+
+const LIVE: [&str; 3] = ["key.pem", "cert.pem", "chain.pem"];
+
+fn read_pair(dir: &Path) -> Vec<Vec<u8>> {
+    LIVE.iter()
+        .map(|n| std::fs::read(dir.join(n)).unwrap())
+        .collect()
+}
+
+/// After a failed run: the deployed files byte for byte as before, the new
+/// key kept (0600) under the name stderr gives, and no other leftovers.
+fn assert_failed_run_kept(dir: &Path, before: &[Vec<u8>], o: &Output) {
+    let (out, err) = text(o);
+    assert_eq!(o.status.code(), Some(1), "{out} {err}");
+    assert_eq!(read_pair(dir), before, "the deployed pair changed");
+    let pending: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .filter(|n| !LIVE.contains(&n.as_str()))
+        .collect();
+    assert_eq!(pending.len(), 1, "{pending:?}");
+    assert!(pending[0].starts_with("key.pem.new-"), "{pending:?}");
+    let path = dir.join(&pending[0]);
+    check_private(&path);
+    assert!(
+        err.contains(path.to_str().unwrap()) && err.contains("unchanged"),
+        "{err}"
+    );
+    std::fs::remove_file(path).unwrap();
+}
+
+/// key.pem is the private key of cert.pem's public key, and chain.pem
+/// starts with cert.pem.
+fn assert_pair_matches(dir: &Path) {
+    use der::{Decode as _, Encode as _};
+    check_private(&dir.join("key.pem"));
+    let key = certbridge::crypto::keys::PrivateKey::from_pem(
+        &std::fs::read_to_string(dir.join("key.pem")).unwrap(),
+    )
+    .unwrap();
+    let cert = std::fs::read_to_string(dir.join("cert.pem")).unwrap();
+    let der = certbridge::crypto::certificate::Certificate::parse(cert.as_bytes())
+        .unwrap()
+        .der()
+        .unwrap();
+    let spki = x509_cert::Certificate::from_der(&der)
+        .unwrap()
+        .tbs_certificate
+        .subject_public_key_info
+        .to_der()
+        .unwrap();
+    assert_eq!(
+        spki,
+        key.public_key_der().unwrap(),
+        "key.pem does not match cert.pem"
+    );
+    let chain = std::fs::read_to_string(dir.join("chain.pem")).unwrap();
+    assert!(
+        chain.starts_with(cert.trim_end()),
+        "chain.pem does not start with the leaf"
+    );
+}
+
+#[test]
+fn acme_renewal_replaces_the_pair_only_when_it_succeeds() {
+    let eab = random_eab_keys(3);
+    let s = sim(|_| {});
+    let pebble = pebble_requiring(&s, &eab, |_| {});
+    // A second Pebble that really validates: nothing answers its http-01
+    // requests, so every authorization fails.
+    let strict = pebble_requiring(&s, &eab, |c| {
+        c.va_always_valid = false;
+        c.http_port = free_port();
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let ca = ca_file(&s, dir.path());
+    let ca = ca.as_str();
+    let out = dir.path().join("live");
+    let out_s = out.to_str().unwrap();
+    let cert = out.join("cert.pem");
+    let cert_s = cert.to_str().unwrap();
+    let acme = |sub: &str, directory: &str, (kid, hmac): (&str, &str), rest: &[&str]| {
+        let port = free_port().to_string();
+        let mut args = vec![
+            "acme",
+            sub,
+            "--directory",
+            directory,
+            "--ca-cert",
+            ca,
+            "--eab-kid",
+            kid,
+            "--domain",
+            "renew.example",
+            "--http-port",
+            &port,
+            "--out",
+            out_s,
+            "--json",
+        ];
+        args.extend_from_slice(rest);
+        run(&args, &[("CERTBRIDGE_EAB_HMAC", hmac)])
+    };
+    let key = |i: usize| (eab[i].0.as_str(), eab[i].1.as_str());
+
+    // First issuance into an empty directory.
+    json(&acme("issue", &pebble.directory_url(), key(0), &[]));
+    assert_pair_matches(&out);
+    let first = read_pair(&out);
+
+    // A wrong EAB key: the server refuses the account.
+    let wrong = random_eab_keys(1).remove(0).1;
+    let o = acme(
+        "renew",
+        &pebble.directory_url(),
+        (key(1).0, wrong.as_str()),
+        &["--cert", cert_s],
+    );
+    assert!(text(&o).1.contains("[provider"), "{:?}", text(&o));
+    assert_failed_run_kept(&out, &first, &o);
+
+    // A challenge that fails validation.
+    let o = acme("issue", &strict.directory_url(), key(2), &[]);
+    // Pebble's validator could not fetch the http-01 answer.
+    assert!(text(&o).1.contains("acme-challenge"), "{:?}", text(&o));
+    assert_failed_run_kept(&out, &first, &o);
+
+    // A successful renewal replaces key, certificate and chain together.
+    json(&acme(
+        "renew",
+        &pebble.directory_url(),
+        key(1),
+        &["--cert", cert_s],
+    ));
+    let second = read_pair(&out);
+    for (i, name) in LIVE.iter().enumerate() {
+        assert_ne!(first[i], second[i], "{name} was not replaced");
+    }
+    assert_pair_matches(&out);
+    let names: Vec<_> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    assert_eq!(names.len(), 3, "leftovers: {names:?}");
+}
+
+// ---------------------------------------------------------------------------
+// Server text reaches the terminal without control characters (issue 14,
+// item 8).
+
+/// Answers every request with `status` and `body` as `content_type`.
+fn scripted_server(status: u16, content_type: &str, body: &str) -> String {
+    use std::io::{Read as _, Write as _};
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let reply = format!(
+        "HTTP/1.1 {status} X\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { break };
+            let mut buf = [0u8; 8192];
+            let _ = stream.read(&mut buf);
+            let _ = stream.write_all(reply.as_bytes());
+        }
+    });
+    url
+}
+
+fn assert_no_terminal_controls(o: &Output) {
+    for (name, bytes) in [("stdout", &o.stdout), ("stderr", &o.stderr)] {
+        let text = String::from_utf8_lossy(bytes);
+        let bad: Vec<char> = text
+            .chars()
+            .filter(|c| (c.is_control() && *c != '\n') || ('\u{202a}'..='\u{202e}').contains(c))
+            .collect();
+        assert!(bad.is_empty(), "{name} carries {bad:?}: {text}");
+    }
+}
+
+#[test]
+fn server_text_is_printed_without_control_characters() {
+    // An ACME problem document whose detail clears the screen, sets the
+    // window title, returns the carriage and reverses the text.
+    let evil = "\\u001b[2J\\u001b]0;owned\\u0007gone\\r\\u009b1mfake ok\\u202e";
+    let url = scripted_server(
+        400,
+        "application/problem+json",
+        &format!(r#"{{"type":"urn:ietf:params:acme:error:malformed","detail":"{evil}"}}"#),
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let o = run(
+        &[
+            "acme",
+            "revoke",
+            "--directory",
+            &format!("{url}/dir"),
+            "--cert",
+            "/dev/null",
+        ],
+        &[],
+    );
+    // /dev/null is no certificate: checked first, nothing sent.
+    assert_eq!(o.status.code(), Some(2));
+    let o = run(
+        &[
+            "acme",
+            "issue",
+            "--directory",
+            &format!("{url}/dir"),
+            "--domain",
+            "a.example",
+            "--http-port",
+            &free_port().to_string(),
+            "--out",
+            dir.path().to_str().unwrap(),
+        ],
+        &[],
+    );
+    let (_, err) = text(&o);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("\\x1b[2J") && err.contains("gone\\x0d"),
+        "{err}"
+    );
+    assert_no_terminal_controls(&o);
+
+    // The same in a summary and in --json: a SwissSign domain list as a
+    // hostile server might send it.
+    let body = r#"[{"uuid":"cld-90dbaeb2-0047-49e7-bc5d-1c63848e1acd","domain":"a.example\u001b[31m\r\u009b\u202e\u0007"}]"#;
+    let url = scripted_server(200, "application/json", body);
+    let cli = "cli-90dbaeb2-0047-49e7-bc5d-1c63848e1acd";
+    for extra in [None, Some("--json")] {
+        let mut args = vec![
+            "swisssign",
+            "domain",
+            "list",
+            "--server",
+            &url,
+            "--account",
+            "a",
+            "--client",
+            cli,
+        ];
+        args.extend(extra);
+        let o = run(&args, &[("CERTBRIDGE_SWISSSIGN_API_KEY", SS_KEY)]);
+        assert!(o.status.success(), "{:?}", text(&o));
+        assert_no_terminal_controls(&o);
+        if extra.is_some() {
+            // Still the server's value for a program reading the JSON.
+            assert_eq!(
+                json(&o)[0]["domain"],
+                "a.example\u{1b}[31m\r\u{9b}\u{202e}\u{7}"
+            );
+        } else {
+            assert!(
+                text(&o)
+                    .0
+                    .contains("a.example\\x1b[31m\\x0d\\x9b\\u{202e}\\x07"),
+                "{:?}",
+                text(&o)
+            );
+        }
+    }
 }
