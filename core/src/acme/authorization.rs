@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use crate::acme::challenge::Challenge;
+use crate::acme::guard::{check_identifier_form, UrlPolicy, MAX_CHALLENGES};
 use crate::acme::jws::{AccountKey, KeyRef};
 use crate::acme::{json_response, location};
 use crate::error::Error;
@@ -142,6 +143,19 @@ impl Authorization {
             Some(u) => u.to_string(),
             None => location(response, context)?,
         };
+        if b.challenges.len() > MAX_CHALLENGES {
+            return Err(Error::protocol(
+                context,
+                format!(
+                    "the authorization offers {} challenges (at most {MAX_CHALLENGES})",
+                    b.challenges.len()
+                ),
+            ));
+        }
+        for c in &b.challenges {
+            UrlPolicy::LOOPBACK_HTTP.check(context, "challenge", &c.url)?;
+        }
+        check_identifier_form(context, &b.identifier, b.wildcard)?;
         Ok(Authorization {
             url,
             identifier: b.identifier,

@@ -67,7 +67,7 @@ impl DownloadCertificate {
                 "no certificate in the response",
             ));
         }
-        let alternates = response
+        let alternates: Vec<String> = response
             .headers
             .get_all("link")
             .flat_map(links)
@@ -77,6 +77,9 @@ impl DownloadCertificate {
             })
             .map(|(url, _)| url)
             .collect();
+        for url in &alternates {
+            crate::acme::guard::UrlPolicy::LOOPBACK_HTTP.check("certificate", "alternate", url)?;
+        }
         Ok(CertificateChain {
             pem: pem.to_string(),
             alternates,

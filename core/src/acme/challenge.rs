@@ -157,7 +157,13 @@ impl RespondChallenge {
 
     /// The challenge as updated by the server.
     pub fn parse(response: &HttpResponse, now: Timestamp) -> Result<Challenge, Error> {
-        json_response(response, now, "challenge")
+        let challenge: Challenge = json_response(response, now, "challenge")?;
+        crate::acme::guard::UrlPolicy::LOOPBACK_HTTP.check(
+            "challenge",
+            "challenge",
+            &challenge.url,
+        )?;
+        Ok(challenge)
     }
 }
 

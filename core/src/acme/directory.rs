@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use crate::acme::guard::UrlPolicy;
 use crate::error::Error;
 use crate::http::{HttpRequest, HttpResponse, Method};
 use crate::time::Timestamp;
@@ -65,8 +66,30 @@ impl GetDirectory {
         HttpRequest::new(Method::Get, url).header("Accept", "application/json")
     }
 
-    /// Parses the directory. The required URLs must be present and absolute.
+    /// Parses the directory. The required URLs must be present, absolute and
+    /// https (http only to a loopback host: the parser does not know where
+    /// the directory came from; [`GetDirectory::parse_at`] does).
     pub fn parse(response: &HttpResponse, now: Timestamp) -> Result<Directory, Error> {
+        Self::parse_with(response, now, UrlPolicy::LOOPBACK_HTTP)
+    }
+
+    /// Parses the directory fetched from `directory_url`: its entries must
+    /// be https unless `directory_url` is itself http on loopback
+    /// ([`UrlPolicy::for_directory_url`]), so an https directory cannot send
+    /// the client to a cleartext endpoint.
+    pub fn parse_at(
+        response: &HttpResponse,
+        now: Timestamp,
+        directory_url: &str,
+    ) -> Result<Directory, Error> {
+        Self::parse_with(response, now, UrlPolicy::for_directory_url(directory_url))
+    }
+
+    fn parse_with(
+        response: &HttpResponse,
+        now: Timestamp,
+        policy: UrlPolicy,
+    ) -> Result<Directory, Error> {
         let d: Directory = crate::acme::json_response(response, now, "directory")?;
         for (name, url) in [
             ("newNonce", Some(&d.new_nonce)),
@@ -78,12 +101,7 @@ impl GetDirectory {
             ("renewalInfo", d.renewal_info.as_ref()),
         ] {
             if let Some(url) = url {
-                if crate::http::base_url("directory", url).is_err() {
-                    return Err(Error::protocol(
-                        "directory",
-                        format!("{name} is not an absolute http(s) URL"),
-                    ));
-                }
+                policy.check("directory", name, url)?;
             }
         }
         Ok(d)

@@ -19,6 +19,7 @@ use crate::acme::certificate::{CertificateChain, DownloadCertificate};
 use crate::acme::challenge::{Challenge, ChallengeStatus, ChallengeType, RespondChallenge};
 use crate::acme::directory::Directory;
 use crate::acme::eab::EabKey;
+use crate::acme::guard::{self, UrlPolicy, MAX_ALTERNATES};
 use crate::acme::jws::{AccountKey, KeyRef};
 use crate::acme::nonce::{NewNonce, NoncePool};
 use crate::acme::order::{csr_der, Finalize, GetOrder, NewOrder, Order, OrderStatus};
@@ -39,6 +40,9 @@ pub struct Session {
     key: AccountKey,
     account_url: Option<String>,
     nonces: NoncePool,
+    /// Which URLs requests may go to (https; http only for a loopback
+    /// directory), derived once from the directory.
+    url_policy: UrlPolicy,
     /// How many `badNonce` answers one request may get before the error is
     /// returned.
     pub bad_nonce_retries: u8,
@@ -50,6 +54,7 @@ impl Session {
     /// account operation or set with [`Session::with_account_url`].
     pub fn new(directory: Directory, key: AccountKey) -> Self {
         Session {
+            url_policy: UrlPolicy::for_directory(&directory),
             directory,
             key,
             account_url: None,
@@ -231,6 +236,8 @@ impl Session {
     /// Signs `call` with a fresh nonce, or asks for one.
     fn begin(&mut self, call: &Call) -> Result<(HttpRequest, Awaiting), Error> {
         let Some(nonce) = self.nonces.take() else {
+            self.url_policy
+                .check("acme", "newNonce", &self.directory.new_nonce)?;
             return Ok((
                 NewNonce::request(&self.directory.new_nonce),
                 Awaiting::Nonce,
@@ -244,6 +251,10 @@ impl Session {
             Signer::AccountJwk => (&self.key, KeyRef::Jwk),
             Signer::Other(k) => (&**k, KeyRef::Jwk),
         };
+        // Every URL a server handed out was checked as it was parsed; this
+        // applies the session's own (possibly stricter) policy to whatever
+        // is about to be signed and sent.
+        self.url_policy.check("acme", "request", &call.url)?;
         let mut request = key.post(key_ref, &call.url, &nonce, call.payload.as_deref())?;
         if let Some(accept) = call.accept {
             request.headers.set("Accept", accept);
@@ -604,6 +615,8 @@ pub struct IssueFlow {
     session: Session,
     options: IssueOptions,
     csr_der: Vec<u8>,
+    /// The CSR's public key: the issued leaf must certify it.
+    csr_key: Option<spki::SubjectPublicKeyInfoOwned>,
     stage: Stage,
     exchange: Option<Exchange>,
     error: Option<Error>,
@@ -653,6 +666,13 @@ impl IssueFlow {
                 Vec::new()
             }
         };
+        let csr_key = match crate::crypto::key_match::csr_public_key(&csr_der) {
+            Ok(k) => Some(k),
+            Err(e) => {
+                error = error.or(Some(e));
+                None
+            }
+        };
         if let Some(p) = &options.profile {
             let profiles = &session.directory.meta.profiles;
             if !profiles.is_empty() && !profiles.contains_key(p) {
@@ -676,6 +696,7 @@ impl IssueFlow {
             session,
             options,
             csr_der,
+            csr_key,
             stage,
             exchange: None,
             error,
@@ -889,6 +910,7 @@ impl IssueFlow {
                     .chain
                     .as_ref()
                     .and_then(|c| c.alternates.get(i))
+                    .filter(|_| i < MAX_ALTERNATES)
                     .cloned();
                 match url {
                     Some(url) => self.send(Ok(Call::certificate(&url))),
@@ -918,12 +940,25 @@ impl IssueFlow {
         }))
     }
 
+    /// The downloaded leaf must certify the CSR's key, or the chain is not
+    /// the certificate that was asked for.
+    fn check_leaf(&self, chain: &CertificateChain) -> Result<(), Error> {
+        let key = self
+            .csr_key
+            .as_ref()
+            .ok_or_else(|| Error::protocol("flow", "no CSR key"))?;
+        crate::crypto::key_match::check_leaf_key("certificate", &chain.leaf_der()?, key)
+    }
+
     /// Moves on after an order answer (from newOrder, finalize or a poll).
     fn on_order(&mut self, order: Order, now: Timestamp) -> Result<(), Error> {
         let retry_after = order.retry_after;
         let status = order.status;
         let error = order.error.clone();
         let fresh = self.order.is_none();
+        if fresh {
+            guard::check_order_size(&order, &self.options.identifiers)?;
+        }
         self.order = Some(order);
         match status {
             OrderStatus::Valid => self.stage = Stage::Download,
@@ -966,6 +1001,7 @@ impl IssueFlow {
                     .cloned()
                     .unwrap_or_default();
                 let authz = GetAuthorization::parse(&response, now, &url)?;
+                guard::check_identifier_ordered(&authz, &self.options.identifiers)?;
                 self.authorizations.push(authz);
                 self.stage = Stage::FetchAuthz(i + 1);
             }
@@ -992,6 +1028,7 @@ impl IssueFlow {
                     .map(|a| a.url.clone())
                     .unwrap_or_default();
                 let authz = GetAuthorization::parse(&response, now, &url)?;
+                guard::check_identifier_ordered(&authz, &self.options.identifiers)?;
                 let status = authz.status;
                 let retry_after = authz.retry_after;
                 let failure = authz.challenges.iter().find_map(|c| c.error.clone());
@@ -1027,6 +1064,7 @@ impl IssueFlow {
             }
             Stage::Download => {
                 let chain = DownloadCertificate::parse(&response, now)?;
+                self.check_leaf(&chain)?;
                 let more = self.options.fetch_alternates && !chain.alternates.is_empty();
                 self.chain = Some(chain);
                 self.stage = if more {
@@ -1036,8 +1074,9 @@ impl IssueFlow {
                 };
             }
             Stage::Alternates(i) => {
-                self.alternates
-                    .push(DownloadCertificate::parse(&response, now)?);
+                let chain = DownloadCertificate::parse(&response, now)?;
+                self.check_leaf(&chain)?;
+                self.alternates.push(chain);
                 self.stage = Stage::Alternates(i + 1);
             }
             Stage::AwaitSolved | Stage::Finished => {
@@ -1182,7 +1221,7 @@ mod tests {
     fn scripted_issuance_drops_refused_replaces_and_honours_retry_after() {
         let key = AccountKey::generate_es256(&mut rand_core::OsRng);
         let t0 = Timestamp::from_secs(1000);
-        let cert = crate::crypto::pem::to_pem("CERTIFICATE", &[0x30, 0x03, 0x02, 0x01, 0x05]);
+        let (csr, cert) = crate::crypto::key_match::testing::csr_and_pem_chain("x.example");
         let answers = vec![
             HttpResponse::new(200, "").header("Replay-Nonce", "n1"),
             ok(201, "n2", r#"{"status":"valid"}"#).header("Location", "https://ca/acct/1"),
@@ -1219,10 +1258,7 @@ mod tests {
             ok(200, "n10", &cert).header("Link", r#"<https://ca/cert/1/1>;rel="alternate""#),
         ];
         let mut host = ScriptedHost::new(t0, answers);
-        let mut options = IssueOptions::new(
-            vec![Identifier::dns("x.example").unwrap()],
-            vec![0x30, 0x00],
-        );
+        let mut options = IssueOptions::new(vec![Identifier::dns("x.example").unwrap()], csr);
         options.account.eab = Some(EabKey::new("kid", "c2VjcmV0").unwrap());
         options.replaces = Some("aYhba4dGQEHhs3uEe6CuLN4ByNQ.AIdlQyE".into());
         options.challenge_types = vec![ChallengeType::Dns01];
@@ -1351,14 +1387,18 @@ mod tests {
         let dir = GetDirectory::parse(&HttpResponse::new(200, dir_json), Timestamp(0)).unwrap();
         let ids = vec![Identifier::dns("x.example").unwrap()];
 
-        let mut options = IssueOptions::new(ids.clone(), vec![0x30, 0x00]);
+        let mut options = IssueOptions::new(
+            ids.clone(),
+            crate::crypto::key_match::testing::csr("x.example"),
+        );
         options.profile = Some("tlsserver".into());
         let s = Session::new(dir.clone(), key.clone()).with_account_url("https://ca/acct/1");
         let mut flow = IssueFlow::new(s, options);
         let e = flow.next(Timestamp(0)).unwrap_err();
         assert_eq!(e.field(), Some("profile"));
 
-        let mut options = IssueOptions::new(ids, vec![0x30, 0x00]);
+        let mut options =
+            IssueOptions::new(ids, crate::crypto::key_match::testing::csr("x.example"));
         options.profile = Some("shortlived".into());
         let s = Session::new(dir, key.clone()).with_account_url("https://ca/acct/1");
         let answers = vec![
@@ -1402,7 +1442,7 @@ mod tests {
         let mut host = ScriptedHost::new(Timestamp(0), answers);
         let options = IssueOptions::new(
             vec![Identifier::dns("x.example").unwrap()],
-            vec![0x30, 0x00],
+            crate::crypto::key_match::testing::csr("x.example"),
         );
         let mut flow = IssueFlow::new(s, options);
         let e = drive(&mut flow, &mut host).unwrap_err();

@@ -34,6 +34,7 @@ pub mod challenge;
 pub mod directory;
 pub mod eab;
 pub mod flow;
+pub mod guard;
 pub mod jws;
 pub mod nonce;
 pub mod order;
@@ -87,17 +88,20 @@ pub(crate) fn json_response<T: serde::de::DeserializeOwned>(
     })
 }
 
-/// The `Location` header, required on creation responses.
+/// The `Location` header, required on creation responses; an https URL
+/// (or http on loopback, [`guard::UrlPolicy::LOOPBACK_HTTP`]).
 pub(crate) fn location(
     response: &crate::http::HttpResponse,
     context: &'static str,
 ) -> Result<String, crate::error::Error> {
-    response
+    let url = response
         .headers
         .get("location")
         .map(|l| l.trim().to_string())
         .filter(|l| !l.is_empty())
-        .ok_or_else(|| crate::error::Error::protocol(context, "no Location header"))
+        .ok_or_else(|| crate::error::Error::protocol(context, "no Location header"))?;
+    guard::UrlPolicy::LOOPBACK_HTTP.check(context, "Location", &url)?;
+    Ok(url)
 }
 
 trait ClassifyName {

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use crate::acme::authorization::Identifier;
+use crate::acme::guard::{UrlPolicy, MAX_AUTHORIZATIONS};
 use crate::acme::jws::{AccountKey, KeyRef};
 use crate::acme::problem::Problem;
 use crate::acme::{b64url, json_response, location};
@@ -98,6 +99,23 @@ impl Order {
                 context,
                 "valid order without certificate URL",
             ));
+        }
+        if b.authorizations.len() > MAX_AUTHORIZATIONS {
+            return Err(Error::protocol(
+                context,
+                format!(
+                    "the order lists {} authorizations (at most {MAX_AUTHORIZATIONS})",
+                    b.authorizations.len()
+                ),
+            ));
+        }
+        let policy = UrlPolicy::LOOPBACK_HTTP;
+        policy.check(context, "finalize", &b.finalize)?;
+        for a in &b.authorizations {
+            policy.check(context, "authorization", a)?;
+        }
+        if let Some(c) = &b.certificate {
+            policy.check(context, "certificate", c)?;
         }
         Ok(Order {
             url,

@@ -56,7 +56,7 @@ impl AcmeClient {
     ) -> Result<Self, Error> {
         crate::http::base_url("directory", directory_url)?;
         let response = driver.send(GetDirectory::request(directory_url)).await?;
-        let directory = GetDirectory::parse(&response, driver.now())?;
+        let directory = GetDirectory::parse_at(&response, driver.now(), directory_url)?;
         Ok(Self::with_directory(driver, directory, key))
     }
 

@@ -6,6 +6,7 @@ pub mod certificate;
 pub mod csr;
 pub mod digest;
 pub mod jwt;
+pub mod key_match;
 pub mod keys;
 pub mod name;
 pub mod pem;

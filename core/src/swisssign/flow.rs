@@ -344,6 +344,7 @@ impl Flow for IssueFlow {
                     let certificate = chain.leaf().cloned().ok_or_else(|| {
                         Error::protocol("SwissSign certificate chain", "empty chain")
                     })?;
+                    self.check_leaf(&certificate)?;
                     let pem_chain = chain.to_pem();
                     self.stage = Stage::Finished(Box::new(IssuedCertificate {
                         order,
@@ -356,6 +357,19 @@ impl Flow for IssueFlow {
                 Err(e) => self.retry_later(e, &resp, now),
             },
         }
+    }
+}
+
+impl IssueFlow {
+    /// The chain's leaf must certify the key of the CSR this flow submitted
+    /// (a resumed order has no CSR here, and nothing to compare with).
+    fn check_leaf(&self, leaf: &crate::crypto::certificate::Certificate) -> Result<(), Error> {
+        if self.csr_pem.is_empty() {
+            return Ok(());
+        }
+        let csr = Csr::from_pem_or_der(self.csr_pem.as_bytes())?;
+        let key = crate::crypto::key_match::csr_public_key(csr.der())?;
+        crate::crypto::key_match::check_leaf_key("SwissSign certificate chain", &leaf.der()?, &key)
     }
 }
 
@@ -382,9 +396,16 @@ mod tests {
         )
     }
 
+    /// The chain for the test CSR's key, as SwissSign's JSON array of
+    /// base64 DER certificates.
     fn chain_body() -> HttpResponse {
-        let b64: Vec<String> = certificates_der(CHAIN_PEM.as_bytes())
-            .unwrap()
+        let csr = Csr::from_pem_or_der(CSR.as_bytes()).unwrap();
+        let key = crate::crypto::key_match::csr_public_key(csr.der()).unwrap();
+        chain_json(&crate::crypto::key_match::testing::chain(key, "www.vu.com"))
+    }
+
+    fn chain_json(ders: &[Vec<u8>]) -> HttpResponse {
+        let b64: Vec<String> = ders
             .iter()
             .map(|d| base64::engine::general_purpose::STANDARD.encode(d))
             .collect();
@@ -421,10 +442,7 @@ mod tests {
         let mut f = flow(Deadline::at(t0.plus_secs(600)));
         let issued = drive(&mut f, &mut host).unwrap();
         assert_eq!(issued.order.as_str(), ORD);
-        assert_eq!(
-            issued.certificate.subject,
-            "CN=déjà.vu.com,O=Déjà Vu AG,L=Lausanne,C=CH"
-        );
+        assert_eq!(issued.certificate.subject, "CN=www.vu.com");
         assert_eq!(issued.chain.certificates.len(), 3);
         assert!(issued.pem_chain.starts_with(&issued.certificate.pem));
         let urls: Vec<&str> = host.sent.iter().map(|r| r.url.as_str()).collect();
@@ -603,5 +621,30 @@ mod tests {
             Deadline::NONE
         )
         .is_err());
+    }
+
+    /// A chain whose leaf certifies another key than the CSR's (the
+    /// committed fixture chain is such a chain) is refused, not returned as
+    /// issued; a resumed order, which has no CSR to compare with, takes it.
+    #[test]
+    fn a_leaf_for_another_key_is_refused() {
+        let t0 = Timestamp::from_secs(1_000);
+        let other = chain_json(&certificates_der(CHAIN_PEM.as_bytes()).unwrap());
+        let mut host = ScriptedHost::new(t0, vec![order_body("ISSUED"), other.clone()]);
+        let err = drive(&mut flow(Deadline::NONE), &mut host).unwrap_err();
+        assert_eq!(err.kind(), "protocol");
+        assert!(err.to_string().contains("another public key"), "{err}");
+        assert_eq!(host.sent.len(), 2, "the chain is not fetched again");
+
+        let session =
+            Session::with_api_key(SwissSignConfig::pre_production(), "svc", Secret::new("key"))
+                .unwrap();
+        let mut f = IssueFlow::resume(session, OrderRef::new(ORD).unwrap(), Deadline::NONE);
+        let mut host = ScriptedHost::new(t0, vec![HttpResponse::new(200, "\"ISSUED\""), other]);
+        let issued = drive(&mut f, &mut host).unwrap();
+        assert_eq!(
+            issued.certificate.subject,
+            "CN=déjà.vu.com,O=Déjà Vu AG,L=Lausanne,C=CH"
+        );
     }
 }

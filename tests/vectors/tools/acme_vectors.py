@@ -372,6 +372,53 @@ p.append({"name": "acme/account/eab-rejected", "op": "acme.account", "input": {"
 p.append({"name": "acme/account/eab-required", "op": "acme.account", "input": {"now": 0},
           "response": {"status": 400, "body_json": {"type": "urn:ietf:params:acme:error:externalAccountRequired", "detail": "EAB required"}},
           "expect": {"error": {"kind": "provider", "code": "urn:ietf:params:acme:error:externalAccountRequired"}}})
+# Issue 14, item 8: what an ACME server may not hand out (core/src/acme/guard.rs).
+# Every URL in a server document or header is https (http only to a loopback
+# host; a session over an https directory refuses even that, which is flow
+# behaviour, not a parser vector). Counts are capped; authorization identifiers
+# must be well-formed names.
+p.append({"name": "acme/directory/http-entry-refused", "op": "acme.directory",
+          "response": {"status": 200, "body_json": dict(full_dir, newNonce="http://ca.example/acme/new-nonce")},
+          "expect": {"error": {"kind": "protocol", "message_contains": "newNonce URL refused"}}})
+p.append({"name": "acme/directory/http-loopback-entries-parse", "op": "acme.directory",
+          "response": {"status": 200, "body_json": {k: (v.replace("https://ca.example", "http://127.0.0.1:4001") if isinstance(v, str) else v)
+                                                    for k, v in full_dir.items()}},
+          "expect": {"value": {"new_nonce": "http://127.0.0.1:4001/acme/new-nonce"}}})
+p.append({"name": "acme/order/http-finalize-refused", "op": "acme.order", "input": {"now": 0, "url": "https://ca.example/acme/order/1"},
+          "response": {"status": 200, "body_json": dict(order, finalize="http://ca.example/acme/finalize/1")},
+          "expect": {"error": {"kind": "protocol", "message_contains": "finalize URL refused"}}})
+p.append({"name": "acme/order/http-authorization-refused", "op": "acme.order", "input": {"now": 0, "url": "https://ca.example/acme/order/1"},
+          "response": {"status": 200, "body_json": dict(order, authorizations=["https://ca.example/acme/authz/1", "http://ca.example/acme/authz/2"])},
+          "expect": {"error": {"kind": "protocol", "message_contains": "authorization URL refused"}}})
+p.append({"name": "acme/order/http-certificate-refused", "op": "acme.order", "input": {"now": 0, "url": "https://ca.example/acme/order/1"},
+          "response": {"status": 200, "body_json": dict(order, status="valid", certificate="http://ca.example/acme/cert/1")},
+          "expect": {"error": {"kind": "protocol", "message_contains": "certificate URL refused"}}})
+p.append({"name": "acme/order/http-location-refused", "op": "acme.order", "input": {"now": 0, "new": True},
+          "response": {"status": 201, "headers": [["Location", "http://ca.example/acme/order/1"]], "body_json": order},
+          "expect": {"error": {"kind": "protocol", "message_contains": "Location URL refused"}}})
+p.append({"name": "acme/order/too-many-authorizations", "op": "acme.order", "input": {"now": 0, "url": "https://ca.example/acme/order/1"},
+          "response": {"status": 200, "body_json": dict(order, authorizations=[f"https://ca.example/acme/authz/{i}" for i in range(101)])},
+          "expect": {"error": {"kind": "protocol", "message_contains": "at most 100"}}})
+p.append({"name": "acme/authorization/http-challenge-refused", "op": "acme.authorization", "input": {"now": 0, "url": "https://ca.example/acme/authz/1"},
+          "response": {"status": 200, "body_json": dict(authz, challenges=[dict(authz["challenges"][0], url="http://ca.example/acme/chall/2")])},
+          "expect": {"error": {"kind": "protocol", "message_contains": "challenge URL refused"}}})
+p.append({"name": "acme/authorization/too-many-challenges", "op": "acme.authorization", "input": {"now": 0, "url": "https://ca.example/acme/authz/1"},
+          "response": {"status": 200, "body_json": dict(authz, challenges=authz["challenges"] * 11)},
+          "expect": {"error": {"kind": "protocol", "message_contains": "at most 10"}}})
+for label, ident in [("control-character", {"type": "dns", "value": "example.com\u001b[2J"}),
+                     ("trailing-dot", {"type": "dns", "value": "example.com."}),
+                     ("not-an-ip", {"type": "ip", "value": "example.com"})]:
+    p.append({"name": f"acme/authorization/identifier-{label}-refused", "op": "acme.authorization",
+              "input": {"now": 0, "url": "https://ca.example/acme/authz/1"},
+              "response": {"status": 200, "body_json": dict(authz, identifier=ident, wildcard=False)},
+              "expect": {"error": {"kind": "protocol", "message_contains": "identifier is not a valid name"}}})
+p.append({"name": "acme/challenge/http-url-refused", "op": "acme.challenge", "input": {"now": 0},
+          "response": {"status": 200, "body_json": {"type": "http-01", "url": "http://ca.example/acme/chall/1", "status": "pending", "token": token}},
+          "expect": {"error": {"kind": "protocol", "message_contains": "challenge URL refused"}}})
+p.append({"name": "acme/certificate/http-alternate-refused", "op": "acme.certificate", "input": {"now": 0},
+          "response": {"status": 200, "headers": [["Link", "<http://ca.example/acme/cert/1/1>;rel=\"alternate\""]],
+                       "body": leaf_pem},
+          "expect": {"error": {"kind": "protocol", "message_contains": "alternate URL refused"}}})
 write("acme-responses.json", "Parsing ACME responses: directory (profiles, ARI, newAuthz), problems, orders, authorizations, challenges, ARI, chains.", p)
 
 # ---------------------------------------------------------------- IdenTrust
