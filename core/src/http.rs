@@ -10,6 +10,7 @@ use std::fmt;
 
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use serde::{Deserialize, Serialize};
+use zeroize::Zeroize;
 
 use crate::error::Error;
 
@@ -105,9 +106,28 @@ impl std::str::FromStr for Method {
 /// An ordered list of header fields. Names compare case-insensitively
 /// (RFC 9110 section 5.1); order and spelling are kept so a request is
 /// byte-for-byte reproducible.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+///
+/// `Debug` hides the values of credential-bearing fields
+/// ([`is_sensitive_header`]), and every value is wiped from memory when the
+/// list is dropped: `Authorization` carries bearer tokens and API keys.
+#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct Headers(Vec<(String, String)>);
+
+impl Drop for Headers {
+    fn drop(&mut self) {
+        for (name, value) in &mut self.0 {
+            name.zeroize();
+            value.zeroize();
+        }
+    }
+}
+
+impl fmt::Debug for Headers {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&RedactedHeaders(self), f)
+    }
+}
 
 impl Headers {
     /// An empty header list.
@@ -238,14 +258,40 @@ impl HttpRequest {
     }
 }
 
-/// Header names whose values are credentials and are never printed.
+/// Header names whose values are credentials and are never printed: bearer
+/// tokens and the IdenTrust reseller API key (`Authorization`), Redtrust's
+/// HMAC login signature, cookies, and the API-key spellings other servers
+/// and proxies use.
 const SENSITIVE_HEADERS: &[&str] = &[
     "authorization",
+    "proxy-authorization",
     "x-hmac-signature",
     "cookie",
     "set-cookie",
-    "proxy-authorization",
+    "x-api-key",
+    "api-key",
+    "x-auth-token",
 ];
+
+/// Whether the value of header field `name` is a credential that must never
+/// be printed (case-insensitive). The bindings use it for their printed
+/// forms of header fields.
+pub fn is_sensitive_header(name: &str) -> bool {
+    SENSITIVE_HEADERS
+        .iter()
+        .any(|s| s.eq_ignore_ascii_case(name))
+}
+
+/// `url` for logs and printed forms: the query and fragment replaced by
+/// `[redacted]`. Query strings carry secrets (Redtrust's signed login URL
+/// has the HMAC signature and the temporary token comes back in one), so
+/// no Debug output, error or trace shows them.
+pub fn redact_url(url: &str) -> std::borrow::Cow<'_, str> {
+    match url.find(['?', '#']) {
+        Some(at) => format!("{}{}[redacted]", &url[..at], &url[at..=at]).into(),
+        None => url.into(),
+    }
+}
 
 struct RedactedHeaders<'a>(&'a Headers);
 
@@ -253,10 +299,7 @@ impl fmt::Debug for RedactedHeaders<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut list = f.debug_list();
         for (name, value) in self.0.iter() {
-            if SENSITIVE_HEADERS
-                .iter()
-                .any(|s| s.eq_ignore_ascii_case(name))
-            {
+            if is_sensitive_header(name) {
                 list.entry(&(name, "[redacted]"));
             } else {
                 list.entry(&(name, value));
@@ -266,14 +309,60 @@ impl fmt::Debug for RedactedHeaders<'_> {
     }
 }
 
+/// `Name: value, Name: [redacted]` on one line, for the `Display` forms.
+impl fmt::Display for RedactedHeaders<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, (name, value)) in self.0.iter().enumerate() {
+            let value = if is_sensitive_header(name) {
+                "[redacted]"
+            } else {
+                value
+            };
+            write!(f, "{}{name}: {value}", if i == 0 { "" } else { ", " })?;
+        }
+        Ok(())
+    }
+}
+
+/// Bodies carry passwords, client secrets and tokens (Redtrust login,
+/// SwissSign `/v2/jwt`), so they are wiped when the request or response is
+/// dropped; moving one out takes `std::mem::take`.
+impl Drop for HttpRequest {
+    fn drop(&mut self) {
+        self.body.zeroize();
+        self.url.zeroize();
+    }
+}
+
+impl Drop for HttpResponse {
+    fn drop(&mut self) {
+        self.body.zeroize();
+    }
+}
+
 impl fmt::Debug for HttpRequest {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("HttpRequest")
             .field("method", &self.method)
-            .field("url", &self.url)
+            .field("url", &redact_url(&self.url))
             .field("headers", &RedactedHeaders(&self.headers))
             .field("body", &format_args!("[{} bytes]", self.body.len()))
             .finish()
+    }
+}
+
+/// One line: `POST https://host/path?[redacted] [Name: value, ...] (N-byte
+/// body)`, with the same redactions as `Debug`.
+impl fmt::Display for HttpRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} {} [{}] ({}-byte body)",
+            self.method,
+            redact_url(&self.url),
+            RedactedHeaders(&self.headers),
+            self.body.len()
+        )
     }
 }
 
@@ -352,6 +441,20 @@ impl fmt::Debug for HttpResponse {
     }
 }
 
+/// One line: `HTTP 200 [Name: value, ...] (N-byte body)`, redacted as
+/// `Debug`.
+impl fmt::Display for HttpResponse {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "HTTP {} [{}] ({}-byte body)",
+            self.status,
+            RedactedHeaders(&self.headers),
+            self.body.len()
+        )
+    }
+}
+
 /// Checks that `value` is an absolute `http` or `https` URL with a host and
 /// returns it without a trailing slash, so that paths can be appended.
 pub(crate) fn base_url(field: &'static str, value: &str) -> Result<String, Error> {
@@ -414,13 +517,40 @@ mod tests {
 
     #[test]
     fn debug_never_shows_credentials() {
-        let r = HttpRequest::new(Method::Get, "https://x.example/")
+        let r = HttpRequest::new(Method::Get, "https://x.example/p?tkn=qu3ry-s3cr3t#frag")
             .bearer("s3cr3t-token")
-            .header("x-hmac-signature", "abcdef");
-        let shown = format!("{r:?}");
-        assert!(!shown.contains("s3cr3t"));
-        assert!(!shown.contains("abcdef"));
-        assert!(shown.contains("[redacted]"));
+            .header("x-hmac-signature", "abcdef")
+            .header("X-Api-Key", "k3y")
+            .json_body(br#"{"password":"pw-s3cr3t"}"#.to_vec());
+        let resp = HttpResponse::new(200, r#"{"token":"t0k3n"}"#).header("Set-Cookie", "sid=c00k1e");
+        for shown in [
+            format!("{r:?}"),
+            format!("{r}"),
+            format!("{:?}", r.headers),
+            format!("{resp:?}"),
+            format!("{resp}"),
+        ] {
+            for secret in ["s3cr3t", "abcdef", "k3y", "t0k3n", "c00k1e", "frag"] {
+                assert!(!shown.contains(secret), "{secret} in {shown}");
+            }
+            assert!(shown.contains("[redacted]"), "{shown}");
+        }
+        assert_eq!(
+            format!("{r}"),
+            "GET https://x.example/p?[redacted] [Authorization: [redacted], \
+             x-hmac-signature: [redacted], X-Api-Key: [redacted], \
+             Content-Type: application/json] (24-byte body)"
+        );
+        assert_eq!(format!("{resp}"), "HTTP 200 [Set-Cookie: [redacted]] (17-byte body)");
+    }
+
+    #[test]
+    fn urls_lose_query_and_fragment_in_logs() {
+        assert_eq!(redact_url("https://a/b?x=1"), "https://a/b?[redacted]");
+        assert_eq!(redact_url("https://a/b#t=2"), "https://a/b#[redacted]");
+        assert_eq!(redact_url("https://a/b"), "https://a/b");
+        assert!(is_sensitive_header("AUTHORIZATION"));
+        assert!(!is_sensitive_header("content-type"));
     }
 
     #[test]

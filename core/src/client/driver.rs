@@ -184,7 +184,7 @@ impl Driver {
         let mut attempt = 0;
         loop {
             self.check_cancel()?;
-            let span = tracing::debug_span!("http", method = %request.method, url = %request.url);
+            let span = tracing::debug_span!("http", method = %request.method, url = %crate::http::redact_url(&request.url));
             let result = self.transport.send(request.clone()).instrument(span).await;
             let retry_at = match &result {
                 Ok(r) if matches!(r.status, 429 | 502 | 503 | 504) => {
