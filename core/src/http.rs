@@ -10,7 +10,6 @@ use std::fmt;
 
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use serde::{Deserialize, Serialize};
-use zeroize::Zeroize;
 
 use crate::error::Error;
 
@@ -108,20 +107,12 @@ impl std::str::FromStr for Method {
 /// byte-for-byte reproducible.
 ///
 /// `Debug` hides the values of credential-bearing fields
-/// ([`is_sensitive_header`]), and every value is wiped from memory when the
-/// list is dropped: `Authorization` carries bearer tokens and API keys.
+/// ([`is_sensitive_header`]): `Authorization` carries bearer tokens and API
+/// keys. (No `Drop` that wipes them: uniffi's remote records move the fields
+/// out, which a `Drop` type forbids.)
 #[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct Headers(Vec<(String, String)>);
-
-impl Drop for Headers {
-    fn drop(&mut self) {
-        for (name, value) in &mut self.0 {
-            name.zeroize();
-            value.zeroize();
-        }
-    }
-}
 
 impl fmt::Debug for Headers {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -324,22 +315,6 @@ impl fmt::Display for RedactedHeaders<'_> {
     }
 }
 
-/// Bodies carry passwords, client secrets and tokens (Redtrust login,
-/// SwissSign `/v2/jwt`), so they are wiped when the request or response is
-/// dropped; moving one out takes `std::mem::take`.
-impl Drop for HttpRequest {
-    fn drop(&mut self) {
-        self.body.zeroize();
-        self.url.zeroize();
-    }
-}
-
-impl Drop for HttpResponse {
-    fn drop(&mut self) {
-        self.body.zeroize();
-    }
-}
-
 impl fmt::Debug for HttpRequest {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("HttpRequest")
@@ -522,7 +497,8 @@ mod tests {
             .header("x-hmac-signature", "abcdef")
             .header("X-Api-Key", "k3y")
             .json_body(br#"{"password":"pw-s3cr3t"}"#.to_vec());
-        let resp = HttpResponse::new(200, r#"{"token":"t0k3n"}"#).header("Set-Cookie", "sid=c00k1e");
+        let resp =
+            HttpResponse::new(200, r#"{"token":"t0k3n"}"#).header("Set-Cookie", "sid=c00k1e");
         for shown in [
             format!("{r:?}"),
             format!("{r}"),
@@ -541,7 +517,10 @@ mod tests {
              x-hmac-signature: [redacted], X-Api-Key: [redacted], \
              Content-Type: application/json] (24-byte body)"
         );
-        assert_eq!(format!("{resp}"), "HTTP 200 [Set-Cookie: [redacted]] (17-byte body)");
+        assert_eq!(
+            format!("{resp}"),
+            "HTTP 200 [Set-Cookie: [redacted]] (17-byte body)"
+        );
     }
 
     #[test]
