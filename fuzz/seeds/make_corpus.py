@@ -96,3 +96,35 @@ for name in sorted(os.listdir(fixtures)):
     put("certificate", data)
 put("redtrust_redirect", b"https://app.example/cb?tkn=TEMP")
 put("redtrust_redirect", b"cn=John Doe,o=Example\\, Inc,c=ES")
+
+# The flow targets read a sequence of framed responses (fuzz/src/lib.rs
+# `responses`): a big-endian u16 length, then one encoded response. Each
+# provider's answers, in the order its vector files give them, become one
+# sequence per file and one per case, so the fuzzer starts from answers the
+# flow accepts and mutates from there.
+FLOWS = {
+    "redtrust": "flow_redtrust",
+    "swisssign": "flow_swisssign",
+    "acme": "flow_acme",
+}
+
+
+def frame(encoded):
+    encoded = encoded[:8191]
+    return len(encoded).to_bytes(2, "big") + encoded
+
+
+for name in sorted(os.listdir(vectors)):
+    target = FLOWS.get(name.split("-")[0].split(".")[0])
+    if not target or not name.endswith(".json"):
+        continue
+    with open(os.path.join(vectors, name)) as f:
+        doc = json.load(f)
+    every = b""
+    for case in doc.get("cases", []):
+        seq = b"".join(frame(encode(r)) for r in responses(case))
+        if seq:
+            put(target, seq)
+            every += seq
+    if every:
+        put(target, every)
