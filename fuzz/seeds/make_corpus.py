@@ -95,6 +95,19 @@ for name in sorted(os.listdir(fixtures)):
     put("chains", data)
     put("certificate", data)
 put("redtrust_redirect", b"https://app.example/cb?tkn=TEMP")
+for seed in (
+    b'<https://ca.test/cert/1/1>;rel="alternate", <https://ca.test/dir>; rel=index',
+    b"https://rt.example:8082",
+    b"www.example.com",
+    b"2001:db8::1",
+    b"2025-04-15T12:18:16.123+02:00",
+    b"Tue, 15 Apr 2025 12:18:16 GMT",
+    b"PARTNER-1",
+):
+    put("inputs", seed)
+for name in sorted(os.listdir(os.path.join(vectors, "keys"))):
+    with open(os.path.join(vectors, "keys", name), "rb") as f:
+        put("inputs", f.read())
 put("redtrust_redirect", b"cn=John Doe,o=Example\\, Inc,c=ES")
 
 # The flow targets read a sequence of framed responses (fuzz/src/lib.rs
