@@ -100,7 +100,7 @@ impl RedtrustClient {
             domain: domain.as_deref(),
         }
         .request(&self.config)?;
-        let session = Login::parse(&self.driver.send(request).await?)?;
+        let session = Login::parse(&self.driver.send(request).await?)?.usable_at(self.driver.now());
         self.set_session(Some(session.clone()));
         Ok(session)
     }
@@ -118,7 +118,8 @@ impl RedtrustClient {
             temporal_token: token,
         }
         .request(&self.config)?;
-        let session = ExchangeTempToken::parse(&self.driver.send(request).await?)?;
+        let session = ExchangeTempToken::parse(&self.driver.send(request).await?)?
+            .usable_at(self.driver.now());
         self.set_session(Some(session.clone()));
         Ok(session)
     }
@@ -130,7 +131,8 @@ impl RedtrustClient {
             code: None,
         })?;
         let request = Refresh { session: &current }.request(&self.config)?;
-        let session = Refresh::parse(&self.driver.send(request).await?, &current)?;
+        let session = Refresh::parse(&self.driver.send(request).await?, &current)?
+            .usable_at(self.driver.now());
         self.set_session(Some(session.clone()));
         Ok(session)
     }

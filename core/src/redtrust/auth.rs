@@ -187,6 +187,18 @@ impl Session {
         }
     }
 
+    /// The session as just received at `now`. A token that arrives already
+    /// expired by the clock (a skewed clock, an `expiration` written in
+    /// another zone) is used as it is: its expiry becomes unknown, so only
+    /// the server's 401 renews it. Trusting the clock here would log in
+    /// again before every request (issue 14, item 1).
+    pub(crate) fn usable_at(mut self, now: Timestamp) -> Self {
+        if self.needs_refresh(now) {
+            self.expires_at = None;
+        }
+        self
+    }
+
     /// Whether the access token should be refreshed before use at `now`.
     pub fn needs_refresh(&self, now: Timestamp) -> bool {
         self.expires_at

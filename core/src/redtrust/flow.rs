@@ -48,6 +48,13 @@ pub struct Issued {
     pub renewed: Option<String>,
 }
 
+/// The most login, temp-token and refresh requests one flow sends: the
+/// first login, a refresh before the token expires, one more after a 401
+/// and a login after a refused refresh. A server that hands out tokens it
+/// then refuses ends the flow with an `auth` error instead of a loop
+/// (issue 14, item 1).
+pub const MAX_AUTH_REQUESTS: u8 = 4;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Sent {
     Login,
@@ -82,6 +89,7 @@ pub struct IssueFlow {
     temp_token_used: bool,
     auth_retry_used: bool,
     force_refresh: bool,
+    auth_requests: u8,
     done: bool,
 }
 
@@ -104,6 +112,7 @@ impl IssueFlow {
             temp_token_used: false,
             auth_retry_used: false,
             force_refresh: false,
+            auth_requests: 0,
             done: false,
         }
     }
@@ -244,18 +253,28 @@ impl Flow for IssueFlow {
                 }
             },
         };
+        if matches!(sent, Sent::Login | Sent::Refresh) {
+            if self.auth_requests >= MAX_AUTH_REQUESTS {
+                self.done = true;
+                return Err(Error::Auth {
+                    reason: crate::error::AuthReason::Rejected,
+                    code: None,
+                });
+            }
+            self.auth_requests += 1;
+        }
         self.in_flight.start(sent)?;
         Ok(Step::Send(request))
     }
 
-    fn receive(&mut self, response: HttpResponse, _now: Timestamp) -> Result<(), Error> {
+    fn receive(&mut self, response: HttpResponse, now: Timestamp) -> Result<(), Error> {
         match self.in_flight.finish()? {
             Sent::Login => {
                 let parsed = match self.credentials {
                     Credentials::TempToken(_) => ExchangeTempToken::parse(&response),
                     _ => Login::parse(&response),
                 };
-                self.session = Some(parsed?);
+                self.session = Some(parsed?.usable_at(now));
                 self.force_refresh = false;
             }
             Sent::Refresh => {
@@ -264,7 +283,7 @@ impl Flow for IssueFlow {
                     .take()
                     .ok_or_else(|| Error::protocol("redtrust refresh", "no session to refresh"))?;
                 match Refresh::parse(&response, &previous) {
-                    Ok(s) => self.session = Some(s),
+                    Ok(s) => self.session = Some(s.usable_at(now)),
                     Err(e) if e.kind() == "auth" && self.can_login() => self.session = None,
                     Err(e) => return Err(e),
                 }
@@ -379,6 +398,55 @@ mod tests {
         );
         // The flow is spent.
         assert!(f.next(host.now).is_err());
+    }
+
+    #[test]
+    fn a_token_that_arrives_expired_is_used_not_renewed_in_a_loop() {
+        // The login answer's `expiration` is an hour in the past; the token
+        // itself works. One login, then create and finalize (issue 14, item 1).
+        let mut host = ScriptedHost::new(
+            Timestamp::from_secs(NOW),
+            vec![
+                tokens("a-1", "2025-04-15T11:18:16Z"),
+                ok(serde_json::json!({"requestCode": "P1", "csr": CSR_B64})),
+                ok(
+                    serde_json::json!({"idCertificate": "7", "thumbprint": "ABCDEF0123456789ABCDEF0123456789ABCDEF01"}),
+                ),
+            ],
+        );
+        let mut f = flow(password());
+        drive(&mut f, &mut host).unwrap_or_else(|e| panic!("{e}"));
+        let logins = host
+            .sent
+            .iter()
+            .filter(|r| r.url.ends_with("/auth/login"))
+            .count();
+        assert_eq!((logins, host.sent.len()), (1, 3));
+        assert_eq!(f.session().and_then(|s| s.expires_at), None);
+    }
+
+    #[test]
+    fn a_server_that_refuses_every_token_ends_in_an_auth_error() {
+        // Expired tokens the server then refuses: a bounded number of logins
+        // and refreshes, then `auth`, never a loop.
+        let mut answers = Vec::new();
+        for _ in 0..50 {
+            answers.push(tokens("a-x", "2025-04-15T11:18:16Z"));
+            answers.push(unauthorized());
+        }
+        let mut host = ScriptedHost::new(Timestamp::from_secs(NOW), answers);
+        let err = drive(&mut flow(password()), &mut host).unwrap_err();
+        assert_eq!(err.kind(), "auth");
+        let auth = host
+            .sent
+            .iter()
+            .filter(|r| r.url.contains("/auth/"))
+            .count();
+        assert!(
+            auth <= usize::from(MAX_AUTH_REQUESTS),
+            "{auth} auth requests"
+        );
+        assert!(host.sent.len() <= 6, "{} requests", host.sent.len());
     }
 
     #[test]

@@ -287,7 +287,11 @@ impl Session {
     pub fn receive_jwt(&mut self, resp: &HttpResponse, now: Timestamp) -> Result<(), Error> {
         let issued = JwtRequest::parse(resp, now)?;
         self.token = Some(issued.token);
-        self.expires_at = Some(issued.expires_at);
+        // A JWT that arrives already due (clock skew, a short `exp`) is used
+        // as it is: its expiry becomes unknown and only the server's 401
+        // renews it, so no step ever asks for a token twice (issue 14, item 1).
+        self.expires_at =
+            Some(issued.expires_at).filter(|exp| now.plus_secs(RENEW_MARGIN_SECS) < *exp);
         Ok(())
     }
 

@@ -590,6 +590,48 @@ mod tests {
     }
 
     #[test]
+    fn a_jwt_that_arrives_expired_is_fetched_once_per_refusal() {
+        // `/v2/jwt` hands out a token whose `exp` is already past; the server
+        // still takes it. One JWT request, not one before every call
+        // (issue 14, item 1).
+        let t0 = Timestamp::from_secs(1_000_000);
+        let session = Session::with_user_secret(
+            SwissSignConfig::production(),
+            "service.account",
+            Secret::new("n1dNUaDMoOJSG4Ak"),
+        )
+        .unwrap();
+        let jwt = crate::crypto::jwt::encode_hs256(
+            &crate::swisssign::JwtClaims::for_account("service.account", Timestamp::from_secs(1)),
+            b"k",
+        )
+        .unwrap();
+        let mut host = ScriptedHost::new(
+            t0,
+            vec![
+                HttpResponse::new(200, jwt.expose()),
+                order_body("NEW"),
+                HttpResponse::new(200, "\"ISSUED\""),
+                chain_body(),
+            ],
+        );
+        let mut f = IssueFlow::new(
+            session,
+            ProductRef::new(PMA).unwrap(),
+            CSR.as_bytes(),
+            Deadline::NONE,
+        )
+        .unwrap();
+        drive(&mut f, &mut host).unwrap();
+        let jwts = host
+            .sent
+            .iter()
+            .filter(|r| r.url.contains("/v2/jwt/"))
+            .count();
+        assert_eq!((jwts, host.sent.len()), (1, 4));
+    }
+
+    #[test]
     fn malformed_answers_are_typed_errors() {
         let t0 = Timestamp::from_secs(1_000);
         for bad in [
