@@ -337,3 +337,43 @@ print(json.dumps({"header": header, "claims": claims}))
     assert_eq!(c["nbf"], now.secs());
     assert_eq!(c["exp"], now.secs() + JWT_LIFETIME_SECS);
 }
+
+/// Account keys meet the certificate keys' rules (issue 14, item 13): what
+/// openssl writes for RSA-1024 or an odd modulus, or P-384, is refused with a
+/// typed error naming `key`; P-256 and RSA-2048 in every PEM form load.
+#[test]
+fn account_keys_refuse_what_certificate_keys_refuse() {
+    use certbridge::acme::jws::AccountKey;
+    for opts in [
+        ["-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:1024"],
+        ["-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2047"],
+        ["-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-384"],
+        ["-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-521"],
+    ] {
+        let pem = openssl(&[&["genpkey"][..], &opts[..]].concat());
+        let file = TempFile::new("weak.pem", pem.as_bytes());
+        let traditional = openssl(&["pkey", "-in", file.path(), "-traditional"]);
+        for form in [&pem, &traditional] {
+            let err = AccountKey::from_pem(form).unwrap_err();
+            assert_eq!(err.kind(), "invalid_input", "{opts:?}: {err}");
+            assert_eq!(err.field(), Some("key"), "{opts:?}: {err}");
+        }
+    }
+    for (opts, alg) in [
+        (
+            ["-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048"],
+            "RS256",
+        ),
+        (
+            ["-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256"],
+            "ES256",
+        ),
+    ] {
+        let pem = openssl(&[&["genpkey"][..], &opts[..]].concat());
+        let file = TempFile::new("ok.pem", pem.as_bytes());
+        let traditional = openssl(&["pkey", "-in", file.path(), "-traditional"]);
+        for form in [&pem, &traditional] {
+            assert_eq!(AccountKey::from_pem(form).unwrap().alg(), alg);
+        }
+    }
+}

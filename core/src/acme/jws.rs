@@ -6,12 +6,13 @@
 //! Account keys are ES256 (P-256, the default) or RS256 (RSA PKCS#1 v1.5).
 
 use p256::ecdsa::signature::Signer as _;
-use p256::pkcs8::{DecodePrivateKey as _, EncodePrivateKey as _, LineEnding};
+use p256::pkcs8::{EncodePrivateKey as _, LineEnding};
 use rsa::traits::PublicKeyParts as _;
 use serde_json::{json, Value};
 
 use crate::acme::{b64url, JOSE_JSON};
 use crate::crypto::digest::sha256;
+use crate::crypto::keys::PrivateKey;
 use crate::error::Error;
 use crate::http::{HttpRequest, Method};
 use crate::secret::Secret;
@@ -65,31 +66,27 @@ impl AccountKey {
     }
 
     /// Imports a PEM private key: PKCS#8 (`PRIVATE KEY`) for P-256 or RSA,
-    /// SEC1 (`EC PRIVATE KEY`) or PKCS#1 (`RSA PRIVATE KEY`).
+    /// SEC1 (`EC PRIVATE KEY`) or PKCS#1 (`RSA PRIVATE KEY`). It goes
+    /// through [`PrivateKey::from_pem`], so account keys meet the same rules
+    /// as certificate keys: RSA moduli of 2048, 3072 or 4096 bits only (no
+    /// RSA-1024), a consistent RSA key, P-256 (P-384 is a certificate key
+    /// kind, not an account key here). Errors name the field `key`.
     pub fn from_pem(pem: &str) -> Result<Self, Error> {
-        let pem = pem.trim();
-        if pem.contains("BEGIN EC PRIVATE KEY") {
-            use p256::elliptic_curve::SecretKey;
-            let sk: SecretKey<p256::NistP256> = SecretKey::from_sec1_pem(pem)
-                .map_err(|_| Error::invalid_input("key", "not a P-256 SEC1 private key"))?;
-            return Ok(AccountKey::Es256(sk.into()));
+        let key = PrivateKey::from_pem(pem).map_err(|e| match e {
+            Error::InvalidInput { reason, .. } => Error::InvalidInput {
+                field: "key".into(),
+                reason,
+            },
+            other => other,
+        })?;
+        match key {
+            PrivateKey::EcP256(k) => Ok(AccountKey::Es256(k.into())),
+            PrivateKey::Rsa(_, k) => Ok(AccountKey::Rs256(k)),
+            PrivateKey::EcP384(_) => Err(Error::invalid_input(
+                "key",
+                "P-384 account keys are not supported; use P-256 or RSA",
+            )),
         }
-        if pem.contains("BEGIN RSA PRIVATE KEY") {
-            use rsa::pkcs1::DecodeRsaPrivateKey as _;
-            return rsa::RsaPrivateKey::from_pkcs1_pem(pem)
-                .map(|k| AccountKey::Rs256(Box::new(k)))
-                .map_err(|_| Error::invalid_input("key", "not a PKCS#1 RSA private key"));
-        }
-        if let Ok(k) = p256::ecdsa::SigningKey::from_pkcs8_pem(pem) {
-            return Ok(AccountKey::Es256(k));
-        }
-        if let Ok(k) = rsa::RsaPrivateKey::from_pkcs8_pem(pem) {
-            return Ok(AccountKey::Rs256(Box::new(k)));
-        }
-        Err(Error::invalid_input(
-            "key",
-            "not a PEM P-256 or RSA private key",
-        ))
     }
 
     /// Alias of [`AccountKey::from_pem`] for PKCS#8 text.
@@ -148,14 +145,7 @@ impl AccountKey {
                     .map_err(|_| Error::crypto("ES256 signing failed"))?;
                 Ok(sig.to_bytes().to_vec())
             }
-            AccountKey::Rs256(k) => {
-                let signer = rsa::pkcs1v15::SigningKey::<sha2::Sha256>::new((**k).clone());
-                use rsa::signature::SignatureEncoding as _;
-                let sig = signer
-                    .try_sign(message)
-                    .map_err(|_| Error::crypto("RS256 signing failed"))?;
-                Ok(sig.to_vec())
-            }
+            AccountKey::Rs256(k) => crate::crypto::keys::rsa_pkcs1_sha256(k, message),
         }
     }
 

@@ -372,10 +372,24 @@ fn ecdsa_p384(key: &p384::SecretKey, message: &[u8]) -> Result<p384::ecdsa::Sign
         .map_err(|e| Error::crypto(format!("ECDSA signing failed: {e}")))
 }
 
-/// RSASSA-PKCS1-v1_5 with SHA-256 (RFC 8017 section 8.2).
-fn rsa_pkcs1_sha256(key: &rsa::RsaPrivateKey, message: &[u8]) -> Result<Vec<u8>, Error> {
+/// RSASSA-PKCS1-v1_5 with SHA-256 (RFC 8017 section 8.2), blinded with the
+/// OS RNG. `rsa` 0.9's plain `Signer` computes the private-key operation
+/// without blinding, which leaks timing about the key (RUSTSEC-2023-0071,
+/// the Marvin attack, is about exactly that operation); its
+/// `RandomizedSigner` blinds it. PKCS#1 v1.5 is deterministic, so the
+/// signature bytes are the same either way (issue 14, item 7).
+pub(crate) fn rsa_pkcs1_sha256(key: &rsa::RsaPrivateKey, message: &[u8]) -> Result<Vec<u8>, Error> {
+    rsa_pkcs1_sha256_with(key, &mut rand_core::OsRng, message)
+}
+
+fn rsa_pkcs1_sha256_with(
+    key: &rsa::RsaPrivateKey,
+    rng: &mut impl CryptoRngCore,
+    message: &[u8],
+) -> Result<Vec<u8>, Error> {
+    use signature::RandomizedSigner as _;
     rsa::pkcs1v15::SigningKey::<sha2::Sha256>::new(key.clone())
-        .try_sign(message)
+        .try_sign_with_rng(rng, message)
         .map(|sig| sig.to_vec())
         .map_err(|e| Error::crypto(format!("RSA signing failed: {e}")))
 }
@@ -383,6 +397,51 @@ fn rsa_pkcs1_sha256(key: &rsa::RsaPrivateKey, message: &[u8]) -> Result<Vec<u8>,
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Counts the bytes drawn from the OS RNG.
+    struct CountingRng(usize);
+    impl rand_core::RngCore for CountingRng {
+        fn next_u32(&mut self) -> u32 {
+            self.0 += 4;
+            rand_core::OsRng.next_u32()
+        }
+        fn next_u64(&mut self) -> u64 {
+            self.0 += 8;
+            rand_core::OsRng.next_u64()
+        }
+        fn fill_bytes(&mut self, dest: &mut [u8]) {
+            self.0 += dest.len();
+            rand_core::OsRng.fill_bytes(dest)
+        }
+        fn try_fill_bytes(&mut self, dest: &mut [u8]) -> Result<(), rand_core::Error> {
+            self.0 += dest.len();
+            rand_core::OsRng.try_fill_bytes(dest)
+        }
+    }
+    impl rand_core::CryptoRng for CountingRng {}
+
+    #[test]
+    fn rsa_signatures_are_blinded_yet_unchanged() {
+        use signature::Verifier as _;
+        let key = PrivateKey::generate(KeyKind::Rsa2048, &mut OsRng).unwrap();
+        let PrivateKey::Rsa(_, rsa_key) = &key else {
+            panic!("not RSA")
+        };
+        let mut rng = CountingRng(0);
+        let blinded = rsa_pkcs1_sha256_with(rsa_key, &mut rng, b"tbs").unwrap();
+        // The blinding factor came from the RNG ...
+        assert!(rng.0 >= 256, "drew {} bytes", rng.0);
+        // ... and PKCS#1 v1.5 stays deterministic: the same bytes as the
+        // unblinded computation, and what `sign` (OS RNG) returns.
+        let plain = rsa::pkcs1v15::SigningKey::<sha2::Sha256>::new((**rsa_key).clone())
+            .sign(b"tbs")
+            .to_vec();
+        assert_eq!(blinded, plain);
+        assert_eq!(key.sign(b"tbs").unwrap(), plain);
+        let verifier = rsa::pkcs1v15::VerifyingKey::<sha2::Sha256>::new(rsa_key.to_public_key());
+        let sig = rsa::pkcs1v15::Signature::try_from(blinded.as_slice()).unwrap();
+        verifier.verify(b"tbs", &sig).unwrap();
+    }
     use rand_core::OsRng;
 
     #[test]
