@@ -11,7 +11,11 @@
 #                                           against the packaged jar, then a consumer
 #                                           project (IdenTrust at Pebble, plain Java)
 #   scripts/bindings-uniffi.sh dist-jvm     jar, sources jar and POM into dist/
-#   scripts/bindings-uniffi.sh test-swift   swiftc test program in a trixie chroot
+#   scripts/bindings-uniffi.sh test-swift   the Swift package (Package.swift, C modules,
+#                                           lib/): swift build + swift test (XCTest),
+#                                           then a consumer package by path; in a
+#                                           trixie chroot
+#   scripts/bindings-uniffi.sh dist-swift   that package as dist/certbridge-swift-<version>/
 #   scripts/bindings-uniffi.sh test         build, then all three
 #   scripts/bindings-uniffi.sh wheel        the Python wheel via maturin (what
 #                                           `pip install ./bindings-uniffi` builds)
@@ -305,36 +309,66 @@ in_chroot() {
   return $rc
 }
 
+# The Swift package, assembled under $OUT/swift-pkg/certbridge-swift-<version>:
+# Package.swift (bindings-uniffi/swift), the generated sources as module
+# Certbridge, each FFI header as a C module (systemLibrary), the stripped
+# cdylib in lib/, and the XCTest suite. Files are replaced only when their
+# content changed, so SwiftPM rebuilds only what did.
+put() { cmp -s "$1" "$2" 2>/dev/null || { mkdir -p "$(dirname "$2")"; cp "$1" "$2"; }; }
+swift_package() {
+  local version=$1 pkg m name
+  pkg=$OUT/swift-pkg/certbridge-swift-$version
+  SWIFT_PKG=$pkg
+  mkdir -p "$pkg"
+  put bindings-uniffi/swift/Package.swift "$pkg/Package.swift"
+  for m in "$OUT"/swift-gen/*.swift; do put "$m" "$pkg/Sources/Certbridge/$(basename "$m")"; done
+  for m in "$OUT"/swift-gen/*.modulemap; do
+    name=$(basename "$m" .modulemap)
+    grep -q "\"Sources/$name\"" bindings-uniffi/swift/Package.swift ||
+      { echo "bindings-uniffi/swift/Package.swift has no target for the C module $name" >&2; exit 1; }
+    put "$m" "$pkg/Sources/$name/module.modulemap"
+    put "$OUT/swift-gen/$name.h" "$pkg/Sources/$name/$name.h"
+  done
+  for m in bindings-uniffi/tests/swift/*.swift; do put "$m" "$pkg/Tests/CertbridgeTests/$(basename "$m")"; done
+  strip -o "$OUT/swift-pkg/libcertbridge_ffi.so" "$LIB"
+  put "$OUT/swift-pkg/libcertbridge_ffi.so" "$pkg/lib/libcertbridge_ffi.so"
+}
+
 cmd_test_swift() {
   deps_swift
   need_build
-  stage "uniffi test: swift"
-  mkdir -p "$OUT/swift"
-  # One Swift module holds every namespace's generated source (uniffi's
-  # Swift external types require it); each namespace's C header comes in
-  # through its own modulemap.
-  local maps=""
-  for m in "$OUT"/swift-gen/*.modulemap; do
-    maps="$maps -Xcc -fmodule-map-file=/host/${m#"$ROOT"/}"
-  done
-  local sum; sum=$(cat "$OUT"/swift-gen/* bindings-uniffi/tests/swift/*.swift | sha256sum)
-  if [ ! -x "$OUT/swift/certbridge-tests" ] || [ "$(cat "$OUT/swift/sources.sha256" 2>/dev/null)" != "$sum" ]; then
-    # shellcheck disable=SC2086
-    in_chroot sh -c "cd /host && swiftc -O -module-name CertbridgeTests $maps \
-      -I target/uniffi/swift-gen target/uniffi/swift-gen/*.swift bindings-uniffi/tests/swift/*.swift \
-      -L target/release -lcertbridge_ffi -Xlinker -rpath -Xlinker /host/target/release \
-      -o target/uniffi/swift/certbridge-tests"
-    echo "$sum" > "$OUT/swift/sources.sha256"
-  fi
+  local version; version=$(jvm_version)
+  swift_package "$version"
+  local pkg=/host/${SWIFT_PKG#"$ROOT"/} scratch=/host/target/uniffi/swift-build
+  stage "uniffi test: swift (swift build, swift test of the package, consumer)"
+  in_chroot sh -c "cd $pkg && swift build -q --scratch-path $scratch/pkg --build-tests &&
+    cd /host/bindings-uniffi/swift/consumer &&
+    CERTBRIDGE_SWIFT_PACKAGE=$pkg swift build -q --scratch-path $scratch/consumer"
   # The chroot has no openssl: the end-to-end CSR is made here.
   mkdir -p "$OUT/e2e"
   openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout /dev/null -subj /CN=www.swift.example \
     -addext subjectAltName=DNS:www.swift.example,DNS:swift.example -outform DER -out "$OUT/e2e/swift-csr.der" 2>/dev/null
   run_swift() {
     in_chroot env CERTBRIDGE_VECTORS=/host/tests/vectors CERTBRIDGE_PEERS=/host/target/uniffi/e2e/peers.json \
-      CERTBRIDGE_SIM="$SIM_URL" CERTBRIDGE_E2E_CSR=/host/target/uniffi/e2e/swift-csr.der /host/target/uniffi/swift/certbridge-tests
+      CERTBRIDGE_SIM="$SIM_URL" CERTBRIDGE_E2E_CSR=/host/target/uniffi/e2e/swift-csr.der \
+      bash -o pipefail -c "cd $pkg && swift test --skip-build --scratch-path $scratch/pkg 2>&1 |
+        grep -vE \"^Test Case '.*' (started|passed)\" &&
+        env -u LD_LIBRARY_PATH $scratch/consumer/debug/SwissSignAtSim"
   }
   with_peers run_swift
+  stage_end
+}
+
+# dist/certbridge-swift-<version>/: the package test-swift builds and tests.
+dist_swift() {
+  need_build
+  local version dist=$ROOT/dist; version=$(jvm_version)
+  stage "dist: swift package"
+  swift_package "$version"
+  rm -rf "$dist/certbridge-swift-$version"
+  mkdir -p "$dist"
+  cp -r "$SWIFT_PKG" "$dist/certbridge-swift-$version"
+  du -sb "$dist/certbridge-swift-$version"
   stage_end
 }
 
@@ -385,6 +419,7 @@ case "${1:-}" in
   test-python) cmd_test_python ;;
   test-kotlin) cmd_test_kotlin ;;
   dist-jvm) dist_jvm ;;
+  dist-swift) dist_swift ;;
   test-swift) cmd_test_swift ;;
   test) cmd_test ;;
   wheel) cmd_wheel ;;
