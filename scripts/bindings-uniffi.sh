@@ -269,7 +269,12 @@ EOF
     { read -r dir; read -r key; } <"$OUT/e2e/consumer.args"
     CERTBRIDGE_SIM="$SIM_URL" CERTBRIDGE_DIRECTORY="$dir" CERTBRIDGE_API_KEY="$key" CERTBRIDGE_CA_PEM="$OUT/e2e/consumer-ca.pem" \
       jvm_consumer_run dev.certbridge.consumer.IdenTrustAtPebbleKt || return 1
-    jvm_consumer_run dev.certbridge.consumer.JavaCaller
+    jvm_consumer_run dev.certbridge.consumer.JavaCaller || return 1
+    # README's first program, with the output it promises.
+    local first; first=$(jvm_consumer_run FirstKt) || return 1
+    echo "$first"
+    [ "$first" = "$(printf '%s\n%s' '-----BEGIN CERTIFICATE REQUEST-----' 'invalid_input hmac_key')" ] ||
+      { echo "FirstKt printed something else than README.md says" >&2; return 1; }
   }
   with_peers run_jvm
   stage_end
@@ -353,7 +358,10 @@ cmd_test_swift() {
       CERTBRIDGE_SIM="$SIM_URL" CERTBRIDGE_E2E_CSR=/host/target/uniffi/e2e/swift-csr.der \
       bash -o pipefail -c "cd $pkg && swift test --skip-build --scratch-path $scratch/pkg 2>&1 |
         grep -vE \"^Test Case '.*' (started|passed)\" &&
-        env -u LD_LIBRARY_PATH $scratch/consumer/debug/SwissSignAtSim"
+        env -u LD_LIBRARY_PATH $scratch/consumer/debug/SwissSignAtSim &&
+        first=\$(env -u LD_LIBRARY_PATH $scratch/consumer/debug/First) && echo \"\$first\" &&
+        [ \"\$first\" = \"\$(printf '%s\\n%s' -----BEGIN\\ CERTIFICATE\\ REQUEST----- 'invalid_input hmac_key')\" ] ||
+        { echo 'the Swift consumer failed, or First printed something else than README.md says' >&2; exit 1; }"
   }
   with_peers run_swift
   stage_end

@@ -19,5 +19,10 @@ let package = Package(
             name: "SwissSignAtSim",
             dependencies: [.product(name: "Certbridge", package: identity)]
         ),
+        // README.md's first Swift program.
+        .executableTarget(
+            name: "First",
+            dependencies: [.product(name: "Certbridge", package: identity)]
+        ),
     ]
 )
