@@ -259,13 +259,12 @@ cmd_test_kotlin() {
     echo "--- consumer project (dev.certbridge:certbridge:$version from $M2)"
     jvm_consumer_build "$version" || return 1
     local dir key
-    python3 - "$OUT/e2e/peers.json" "$OUT/e2e/consumer-ca.pem" >"$OUT/e2e/consumer.args" <<'EOF'
+    python3 - "$OUT/e2e/peers.json" "$OUT/e2e/consumer-ca.pem" >"$OUT/e2e/consumer.args" <<'EOF' || return 1
 import json, sys
 p = json.load(open(sys.argv[1]))
 open(sys.argv[2], "w").write(p["ca_pem"])
 print(p["directory_url"]); print(p["api_key"])
 EOF
-    [ $? -eq 0 ] || return 1
     { read -r dir; read -r key; } <"$OUT/e2e/consumer.args"
     CERTBRIDGE_SIM="$SIM_URL" CERTBRIDGE_DIRECTORY="$dir" CERTBRIDGE_API_KEY="$key" CERTBRIDGE_CA_PEM="$OUT/e2e/consumer-ca.pem" \
       jvm_consumer_run dev.certbridge.consumer.IdenTrustAtPebbleKt || return 1
