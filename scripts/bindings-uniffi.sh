@@ -287,7 +287,7 @@ dist_jvm() {
   local version dist=$ROOT/dist; version=$(jvm_version)
   stage "dist: jvm (mvn package)"
   jvm_native
-  mvn_q -f "$JVM_POM" package -DskipTests -Dcertbridge.native="$OUT/jvm-native"
+  mvn_q -f "$JVM_POM" package -Dmaven.test.skip=true -Dcertbridge.native="$OUT/jvm-native"
   jvm_android_check "$OUT/jvm/certbridge-$version.jar"
   mkdir -p "$dist"
   cp "$OUT/jvm/certbridge-$version.jar" "$OUT/jvm/certbridge-$version-sources.jar" "$dist/"
@@ -397,7 +397,7 @@ cmd_examples() {
   sim_stop
   # The Kotlin example is compiled by the consumer project, against the installed jar.
   jvm_native
-  mvn_q -f "$JVM_POM" install -DskipTests -Dcertbridge.native="$OUT/jvm-native"
+  mvn_q -f "$JVM_POM" install -Dmaven.test.skip=true -Dcertbridge.native="$OUT/jvm-native"
   jvm_consumer_build "$(jvm_version)"
   jvm_consumer_run RedtrustLoginKt
   mkdir -p "$OUT/examples"
