@@ -6,8 +6,16 @@
 #   scripts/bindings-uniffi.sh build        cargo build --release once; generate
 #                                           Python, Kotlin and Swift from the .so
 #   scripts/bindings-uniffi.sh test-python  pytest (vectors, errors, transport)
-#   scripts/bindings-uniffi.sh test-kotlin  kotlinc + JNA test program
-#   scripts/bindings-uniffi.sh test-swift   swiftc test program in a trixie chroot
+#   scripts/bindings-uniffi.sh test-kotlin  the Maven artifact (bindings-uniffi/jvm):
+#                                           `mvn install` runs its JUnit 5 suite
+#                                           against the packaged jar, then a consumer
+#                                           project (IdenTrust at Pebble, plain Java)
+#   scripts/bindings-uniffi.sh dist-jvm     jar, sources jar and POM into dist/
+#   scripts/bindings-uniffi.sh test-swift   the Swift package (Package.swift, C modules,
+#                                           lib/): swift build + swift test (XCTest),
+#                                           then a consumer package by path; in a
+#                                           trixie chroot
+#   scripts/bindings-uniffi.sh dist-swift   that package as dist/certbridge-swift-<version>/
 #   scripts/bindings-uniffi.sh test         build, then all three
 #   scripts/bindings-uniffi.sh wheel        the Python wheel via maturin (what
 #                                           `pip install ./bindings-uniffi` builds)
@@ -24,9 +32,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 CACHE=${CERTBRIDGE_CACHE:-/var/cache/certbridge}
-KOTLIN_VERSION=2.4.20
-KOTLIN_HOME=$CACHE/kotlin-$KOTLIN_VERSION/node_modules/kotlin-compiler
-JNA_JAR=/usr/share/java/jna.jar
+# Maven's local repository (downloads from Maven Central, and where
+# `mvn install` puts certbridge for the consumer project).
+M2=${CERTBRIDGE_M2:-$CACHE/m2}
+JVM_POM=$ROOT/bindings-uniffi/jvm/pom.xml
+JVM_CONSUMER=$ROOT/bindings-uniffi/jvm/consumer
 CHROOT=$CACHE/trixie
 OUT=$ROOT/target/uniffi            # generated sources and test artefacts
 LIB=$ROOT/target/release/libcertbridge_ffi.so
@@ -54,13 +64,11 @@ deps_python() {
   fi
 }
 
+# The Kotlin compiler, kotlin-stdlib, kotlinx-coroutines, JNA and JUnit 5
+# come from Maven Central through the POM; the machine needs a JDK and mvn.
 deps_kotlin() {
-  apt_install libjna-java
-  command -v java >/dev/null || apt_install default-jre-headless
-  if [ ! -x "$KOTLIN_HOME/bin/kotlinc" ]; then
-    mkdir -p "$CACHE/kotlin-$KOTLIN_VERSION"
-    (cd "$CACHE/kotlin-$KOTLIN_VERSION" && npm install -s --no-audit --no-fund "kotlin-compiler@$KOTLIN_VERSION")
-  fi
+  command -v javac >/dev/null || apt_install default-jdk-headless
+  command -v mvn >/dev/null || apt_install maven
 }
 
 # Debian 12 has no Swift; trixie's swiftlang runs in a chroot that shares
@@ -173,27 +181,118 @@ cmd_test_python() {
   stage_end
 }
 
+mvn_q() { mvn -B -q -ntp -Dmaven.repo.local="$M2" "$@"; }
+
+# The artifact's version is the workspace's: refuse to build a jar that says otherwise.
+jvm_version() {
+  local cargo pom
+  cargo=$(sed -n '/^\[workspace.package\]/,/^\[/s/^version = "\(.*\)"/\1/p' "$ROOT/Cargo.toml")
+  pom=$(sed -n '0,/<artifactId>certbridge<\/artifactId>/d; s/.*<version>\(.*\)<\/version>.*/\1/p' "$JVM_POM" | head -1)
+  if [ -z "$cargo" ] || [ "$cargo" != "$pom" ]; then
+    echo "bindings-uniffi/jvm/pom.xml has version '$pom', Cargo.toml [workspace.package] '$cargo': make them equal" >&2
+    exit 1
+  fi
+  echo "$cargo"
+}
+
+# The jar carries a stripped copy of the release cdylib (target/release stays as built).
+jvm_native() {
+  mkdir -p "$OUT/jvm-native"
+  strip -o "$OUT/jvm-native/libcertbridge_ffi.so" "$LIB"
+}
+
+# Bytecode check for Android: the library's classes may use only JDK
+# packages Android has (the Kotlin is compiled against the Java 8 API, and
+# uniffi's java.lang.ref.Cleaner is disabled in bindings-uniffi/uniffi.toml).
+jvm_android_check() {
+  local jar=$1 used bad
+  used=$(jdeps -verbose:package --multi-release base "$jar" 2>/dev/null |
+    sed -n 's/.*-> \(javax\?\.[A-Za-z0-9_.]*\) .*/\1/p' | sort -u)
+  [ -n "$used" ] || { echo "jdeps found no JDK packages in $jar" >&2; exit 1; }
+  bad=$(echo "$used" | grep -vE '^java\.(lang|lang\.ref|lang\.reflect|lang\.annotation|io|nio|nio\.charset|util|util\.concurrent|util\.concurrent\.atomic|util\.concurrent\.locks|util\.function|lang\.invoke|math|net|security|text)$' || true)
+  if [ -n "$bad" ]; then echo "the jar uses JDK packages Android lacks: $bad" >&2; exit 1; fi
+  echo "android check: JDK packages used: $(echo "$used" | tr '\n' ' ')"
+}
+
+# Test counts from the failsafe reports.
+jvm_report() {
+  python3 - "$OUT/jvm/failsafe-reports" <<'EOF'
+import glob, sys, xml.etree.ElementTree as ET
+t = f = e = s = 0
+for p in glob.glob(sys.argv[1] + "/TEST-*.xml"):
+    r = ET.parse(p).getroot()
+    t += int(r.get("tests")); f += int(r.get("failures")); e += int(r.get("errors")); s += int(r.get("skipped"))
+print(f"kotlin (JUnit 5, against the jar): {t} tests, {f} failures, {e} errors, {s} skipped")
+sys.exit(0 if t > 0 and f == e == 0 else 1)
+EOF
+}
+
+# The consumer project against the installed artifact: its class path is
+# target/classes plus what Maven resolves from certbridge's POM, nothing else.
+jvm_consumer_build() {
+  rm -f "$OUT/jvm-consumer/classpath.txt"
+  mvn_q -f "$JVM_CONSUMER/pom.xml" -Dcertbridge.version="$1" package dependency:build-classpath \
+    -Dmdep.outputFile="$OUT/jvm-consumer/classpath.txt"
+  [ -s "$OUT/jvm-consumer/classpath.txt" ] || { echo "the consumer's class path was not resolved" >&2; return 1; }
+  JVM_CONSUMER_CP=$OUT/jvm-consumer/classes:$(cat "$OUT/jvm-consumer/classpath.txt")
+}
+jvm_consumer_run() {
+  env -u LD_LIBRARY_PATH -u JAVA_TOOL_OPTIONS java -cp "$JVM_CONSUMER_CP" "$@"
+}
+
 cmd_test_kotlin() {
   deps_kotlin
   need_build
-  stage "uniffi test: kotlin"
-  local cp="$JNA_JAR:$KOTLIN_HOME/lib/kotlinx-coroutines-core-jvm.jar"
-  mkdir -p "$OUT/kotlin"
-  # The compiler alone takes most of the time: skip it when nothing changed.
-  local stamp="$OUT/kotlin/sources.sha256"
-  local sum; sum=$(cat "$OUT"/kotlin-gen/*/*/*.kt bindings-uniffi/tests/kotlin/*.kt | sha256sum)
-  if [ ! -f "$OUT/kotlin/test.jar" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$sum" ]; then
-    "$KOTLIN_HOME/bin/kotlinc" -nowarn "$OUT"/kotlin-gen/*/*/*.kt bindings-uniffi/tests/kotlin/*.kt \
-      -cp "$cp" -d "$OUT/kotlin/test.jar" 2>&1 | grep -v '^warning:' || true
-    [ -f "$OUT/kotlin/test.jar" ] || { echo "kotlinc failed" >&2; exit 1; }
-    echo "$sum" > "$stamp"
-  fi
-  run_kotlin() {
-    java -cp "$OUT/kotlin/test.jar:$cp:$KOTLIN_HOME/lib/kotlin-stdlib.jar" \
-      -Djna.library.path="$ROOT/target/release" -Dcertbridge.vectors="$ROOT/tests/vectors" \
-      -Dcertbridge.peers="$OUT/e2e/peers.json" -Dcertbridge.sim="$SIM_URL" certbridge.tests.MainKt
+  local version; version=$(jvm_version)
+  stage "uniffi test: kotlin (mvn install: JUnit 5 against the jar)"
+  jvm_native
+  rm -rf "$OUT/jvm/failsafe-reports"
+  run_jvm() {
+    local rc=0
+    mvn_q -f "$JVM_POM" install -Dcertbridge.native="$OUT/jvm-native" \
+      -Dcertbridge.peers="$OUT/e2e/peers.json" -Dcertbridge.sim="$SIM_URL" || rc=$?
+    jvm_report || rc=1
+    [ $rc -eq 0 ] || return $rc
+    # with_peers runs this under `||`, where set -e is off: check each step.
+    jvm_android_check "$OUT/jvm/certbridge-$version.jar" || return 1
+    echo "jar: $(stat -c %s "$OUT/jvm/certbridge-$version.jar") bytes, sources jar: $(stat -c %s "$OUT/jvm/certbridge-$version-sources.jar") bytes"
+    echo "--- consumer project (dev.certbridge:certbridge:$version from $M2)"
+    jvm_consumer_build "$version" || return 1
+    local dir key
+    python3 - "$OUT/e2e/peers.json" "$OUT/e2e/consumer-ca.pem" >"$OUT/e2e/consumer.args" <<'EOF' || return 1
+import json, sys
+p = json.load(open(sys.argv[1]))
+open(sys.argv[2], "w").write(p["ca_pem"])
+print(p["directory_url"]); print(p["api_key"])
+EOF
+    { read -r dir; read -r key; } <"$OUT/e2e/consumer.args"
+    CERTBRIDGE_SIM="$SIM_URL" CERTBRIDGE_DIRECTORY="$dir" CERTBRIDGE_API_KEY="$key" CERTBRIDGE_CA_PEM="$OUT/e2e/consumer-ca.pem" \
+      jvm_consumer_run dev.certbridge.consumer.IdenTrustAtPebbleKt || return 1
+    jvm_consumer_run dev.certbridge.consumer.JavaCaller || return 1
+    # README's first program, with the output it promises.
+    local first; first=$(jvm_consumer_run FirstKt) || return 1
+    echo "$first"
+    [ "$first" = "$(printf '%s\n%s' '-----BEGIN CERTIFICATE REQUEST-----' 'invalid_input hmac_key')" ] ||
+      { echo "FirstKt printed something else than README.md says" >&2; return 1; }
   }
-  with_peers run_kotlin
+  with_peers run_jvm
+  stage_end
+}
+
+# dist/: certbridge-<version>.jar (Kotlin API + linux-x86-64 library),
+# -sources.jar and the POM, the same build `test-kotlin` tests and installs.
+dist_jvm() {
+  deps_kotlin
+  need_build
+  local version dist=$ROOT/dist; version=$(jvm_version)
+  stage "dist: jvm (mvn package)"
+  jvm_native
+  mvn_q -f "$JVM_POM" package -Dmaven.test.skip=true -Dcertbridge.native="$OUT/jvm-native"
+  jvm_android_check "$OUT/jvm/certbridge-$version.jar"
+  mkdir -p "$dist"
+  cp "$OUT/jvm/certbridge-$version.jar" "$OUT/jvm/certbridge-$version-sources.jar" "$dist/"
+  cp "$JVM_POM" "$dist/certbridge-$version.pom"
+  ls -l "$dist/certbridge-$version.jar" "$dist/certbridge-$version-sources.jar" "$dist/certbridge-$version.pom"
   stage_end
 }
 
@@ -214,36 +313,69 @@ in_chroot() {
   return $rc
 }
 
+# The Swift package, assembled under $OUT/swift-pkg/certbridge-swift-<version>:
+# Package.swift (bindings-uniffi/swift), the generated sources as module
+# Certbridge, each FFI header as a C module (systemLibrary), the stripped
+# cdylib in lib/, and the XCTest suite. Files are replaced only when their
+# content changed, so SwiftPM rebuilds only what did.
+put() { cmp -s "$1" "$2" 2>/dev/null || { mkdir -p "$(dirname "$2")"; cp "$1" "$2"; }; }
+swift_package() {
+  local version=$1 pkg m name
+  pkg=$OUT/swift-pkg/certbridge-swift-$version
+  SWIFT_PKG=$pkg
+  mkdir -p "$pkg"
+  put bindings-uniffi/swift/Package.swift "$pkg/Package.swift"
+  for m in "$OUT"/swift-gen/*.swift; do put "$m" "$pkg/Sources/Certbridge/$(basename "$m")"; done
+  for m in "$OUT"/swift-gen/*.modulemap; do
+    name=$(basename "$m" .modulemap)
+    grep -q "\"Sources/$name\"" bindings-uniffi/swift/Package.swift ||
+      { echo "bindings-uniffi/swift/Package.swift has no target for the C module $name" >&2; exit 1; }
+    put "$m" "$pkg/Sources/$name/module.modulemap"
+    put "$OUT/swift-gen/$name.h" "$pkg/Sources/$name/$name.h"
+  done
+  for m in bindings-uniffi/tests/swift/*.swift; do put "$m" "$pkg/Tests/CertbridgeTests/$(basename "$m")"; done
+  strip -o "$OUT/swift-pkg/libcertbridge_ffi.so" "$LIB"
+  put "$OUT/swift-pkg/libcertbridge_ffi.so" "$pkg/lib/libcertbridge_ffi.so"
+}
+
 cmd_test_swift() {
   deps_swift
   need_build
-  stage "uniffi test: swift"
-  mkdir -p "$OUT/swift"
-  # One Swift module holds every namespace's generated source (uniffi's
-  # Swift external types require it); each namespace's C header comes in
-  # through its own modulemap.
-  local maps=""
-  for m in "$OUT"/swift-gen/*.modulemap; do
-    maps="$maps -Xcc -fmodule-map-file=/host/${m#"$ROOT"/}"
-  done
-  local sum; sum=$(cat "$OUT"/swift-gen/* bindings-uniffi/tests/swift/*.swift | sha256sum)
-  if [ ! -x "$OUT/swift/certbridge-tests" ] || [ "$(cat "$OUT/swift/sources.sha256" 2>/dev/null)" != "$sum" ]; then
-    # shellcheck disable=SC2086
-    in_chroot sh -c "cd /host && swiftc -O -module-name CertbridgeTests $maps \
-      -I target/uniffi/swift-gen target/uniffi/swift-gen/*.swift bindings-uniffi/tests/swift/*.swift \
-      -L target/release -lcertbridge_ffi -Xlinker -rpath -Xlinker /host/target/release \
-      -o target/uniffi/swift/certbridge-tests"
-    echo "$sum" > "$OUT/swift/sources.sha256"
-  fi
+  local version; version=$(jvm_version)
+  swift_package "$version"
+  local pkg=/host/${SWIFT_PKG#"$ROOT"/} scratch=/host/target/uniffi/swift-build
+  stage "uniffi test: swift (swift build, swift test of the package, consumer)"
+  in_chroot sh -c "cd $pkg && swift build -q --scratch-path $scratch/pkg --build-tests &&
+    cd /host/bindings-uniffi/swift/consumer &&
+    CERTBRIDGE_SWIFT_PACKAGE=$pkg swift build -q --scratch-path $scratch/consumer"
   # The chroot has no openssl: the end-to-end CSR is made here.
   mkdir -p "$OUT/e2e"
   openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout /dev/null -subj /CN=www.swift.example \
     -addext subjectAltName=DNS:www.swift.example,DNS:swift.example -outform DER -out "$OUT/e2e/swift-csr.der" 2>/dev/null
   run_swift() {
     in_chroot env CERTBRIDGE_VECTORS=/host/tests/vectors CERTBRIDGE_PEERS=/host/target/uniffi/e2e/peers.json \
-      CERTBRIDGE_SIM="$SIM_URL" CERTBRIDGE_E2E_CSR=/host/target/uniffi/e2e/swift-csr.der /host/target/uniffi/swift/certbridge-tests
+      CERTBRIDGE_SIM="$SIM_URL" CERTBRIDGE_E2E_CSR=/host/target/uniffi/e2e/swift-csr.der \
+      bash -o pipefail -c "cd $pkg && swift test --skip-build --scratch-path $scratch/pkg 2>&1 |
+        grep -vE \"^Test Case '.*' (started|passed)\" &&
+        env -u LD_LIBRARY_PATH $scratch/consumer/debug/SwissSignAtSim &&
+        first=\$(env -u LD_LIBRARY_PATH $scratch/consumer/debug/First) && echo \"\$first\" &&
+        [ \"\$first\" = \"\$(printf '%s\\n%s' -----BEGIN\\ CERTIFICATE\\ REQUEST----- 'invalid_input hmac_key')\" ] ||
+        { echo 'the Swift consumer failed, or First printed something else than README.md says' >&2; exit 1; }"
   }
   with_peers run_swift
+  stage_end
+}
+
+# dist/certbridge-swift-<version>/: the package test-swift builds and tests.
+dist_swift() {
+  need_build
+  local version dist=$ROOT/dist; version=$(jvm_version)
+  stage "dist: swift package"
+  swift_package "$version"
+  rm -rf "$dist/certbridge-swift-$version"
+  mkdir -p "$dist"
+  cp -r "$SWIFT_PKG" "$dist/certbridge-swift-$version"
+  du -sb "$dist/certbridge-swift-$version"
   stage_end
 }
 
@@ -263,12 +395,12 @@ cmd_examples() {
   sim_start example
   CERTBRIDGE_SIM=$SIM_URL PYTHONPATH="$OUT/python" "$VENV/bin/python" examples/python/swisssign_sim.py || { sim_stop; exit 1; }
   sim_stop
-  local cp="$JNA_JAR:$KOTLIN_HOME/lib/kotlinx-coroutines-core-jvm.jar"
+  # The Kotlin example is compiled by the consumer project, against the installed jar.
+  jvm_native
+  mvn_q -f "$JVM_POM" install -Dmaven.test.skip=true -Dcertbridge.native="$OUT/jvm-native"
+  jvm_consumer_build "$(jvm_version)"
+  jvm_consumer_run RedtrustLoginKt
   mkdir -p "$OUT/examples"
-  "$KOTLIN_HOME/bin/kotlinc" -nowarn "$OUT"/kotlin-gen/*/*/*.kt examples/kotlin/RedtrustLogin.kt \
-    -cp "$cp" -d "$OUT/examples/kotlin.jar" 2>&1 | grep -v '^warning:' || true
-  java -cp "$OUT/examples/kotlin.jar:$cp:$KOTLIN_HOME/lib/kotlin-stdlib.jar" \
-    -Djna.library.path="$ROOT/target/release" RedtrustLoginKt
   local maps=""
   for m in "$OUT"/swift-gen/*.modulemap; do maps="$maps -Xcc -fmodule-map-file=/host/${m#"$ROOT"/}"; done
   in_chroot sh -c "cd /host && swiftc -module-name Example $maps -I target/uniffi/swift-gen \
@@ -293,6 +425,8 @@ case "${1:-}" in
   build) cmd_build ;;
   test-python) cmd_test_python ;;
   test-kotlin) cmd_test_kotlin ;;
+  dist-jvm) dist_jvm ;;
+  dist-swift) dist_swift ;;
   test-swift) cmd_test_swift ;;
   test) cmd_test ;;
   wheel) cmd_wheel ;;

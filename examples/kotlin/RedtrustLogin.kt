@@ -1,6 +1,7 @@
 // Builds a Redtrust HMAC login URL, then issues a certificate through a
 // host-supplied transport (a stand-in answering like a Redtrust server), with
 // the certbridge Kotlin bindings. Run: scripts/bindings-uniffi.sh examples
+// (compiled by bindings-uniffi/jvm/consumer against the installed jar)
 import kotlinx.coroutines.runBlocking
 import uniffi.certbridge_ffi.HttpRequest
 import uniffi.certbridge_ffi.HttpResponse

@@ -46,7 +46,7 @@ object ToJson {
 }
 
 object AcmeOps {
-    private val keysDir: File get() = File(System.getProperty("certbridge.vectors") ?: "tests/vectors", "keys")
+    private val keysDir: File get() = File(System.getProperty("certbridge.vectors")?.takeIf { it.isNotEmpty() } ?: "tests/vectors", "keys")
 
     private fun keyPem(c: Case, field: String = "key"): String {
         val f = File(keysDir, c.str(field))

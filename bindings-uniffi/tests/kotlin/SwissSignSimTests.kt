@@ -39,7 +39,7 @@ object SwissSignSimTests {
     private const val API_KEY = "n1dNUaDMoOJSG4AkMlMNnOR5C6LtGNm0dfeSdPKy8x1ddyhWqJCmuekK6k41j88w"
     private val fast = Backoff(50u, 500u, 150u)
 
-    private fun sim(): String = System.getProperty("certbridge.sim")
+    private fun sim(): String = System.getProperty("certbridge.sim")?.takeIf { it.isNotEmpty() }
         ?: throw AssertionError("-Dcertbridge.sim is not set (scripts/bindings-uniffi.sh starts the simulator)")
 
     private fun check(name: String, cond: Boolean, detail: () -> String = { "" }) {

@@ -4,6 +4,7 @@
 // `certbridge-sim --pebble` (CERTBRIDGE_PEERS: its JSON line's file) and
 // makes the CSR with openssl on the host (CERTBRIDGE_E2E_CSR, for
 // AcmeE2e.names), as the chroot has no openssl.
+import Certbridge
 import Foundation
 
 final class RecordingSolver: ChallengeSolver, @unchecked Sendable {

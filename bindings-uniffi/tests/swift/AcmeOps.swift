@@ -2,6 +2,7 @@
 // core/tests/vectors/acme.rs). Signed requests use the committed keys in
 // tests/vectors/keys: RS256 signatures are deterministic, so whole bodies
 // compare byte for byte; ES256 ones are checked by verification.
+import Certbridge
 import Foundation
 
 /// uniffi values as the vectors' snake_case JSON, by reflection: records by

@@ -1,5 +1,6 @@
 // `crypto.*` vector ops mapped onto the Swift API (mirrors
 // core/tests/vectors/crypto.rs).
+import Certbridge
 import Foundation
 
 enum CryptoOps {

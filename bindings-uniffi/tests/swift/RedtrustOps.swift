@@ -1,5 +1,6 @@
 // `redtrust.*` vector ops mapped onto the Swift API (mirrors
 // core/tests/vectors/redtrust.rs).
+import Certbridge
 import Foundation
 
 enum RedtrustOps {

@@ -2,6 +2,7 @@
 // the generated structs (camelCase labels -> snake_case); payload-less enum
 // cases by name; `AltName` as `{type, value}`. Test code only: the core is
 // never asked to serialise.
+import Certbridge
 import Foundation
 
 enum Reflect {

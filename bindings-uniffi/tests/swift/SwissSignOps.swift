@@ -1,6 +1,7 @@
 // `swisssign.*` vector ops mapped onto the Swift API (mirrors
 // core/tests/vectors/swisssign.rs). An op with a `response` parses it;
 // without one it builds the request.
+import Certbridge
 import Foundation
 
 enum SwissSignOps {

@@ -2,6 +2,7 @@
 // (CERTBRIDGE_SIM=http://127.0.0.1:PORT), with the built-in transport and
 // the sans-IO flow: domain pre-validation through the simulated DNS,
 // issuance with a key and CSR made in Swift, the chain, revocation.
+import Certbridge
 import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking

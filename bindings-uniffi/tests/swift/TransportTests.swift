@@ -1,5 +1,6 @@
 // A Swift transport through the foreign HttpTransport protocol: a scripted
 // fake Redtrust server answering a whole issuance, checked request by request.
+import Certbridge
 import Foundation
 
 let csrB64 = "MAMCAQU="

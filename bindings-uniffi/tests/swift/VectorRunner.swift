@@ -1,6 +1,7 @@
 // Runs the shared vectors (tests/vectors/*.json) through the Swift API,
 // compared as tests/vectors/README.md says. Ops dispatch by provider prefix;
 // files of a supported provider run completely and an unknown op fails.
+import Certbridge
 import Foundation
 
 /// A JSON value normalised for comparison: nil, Bool, Int64, Double,
