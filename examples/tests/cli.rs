@@ -1340,3 +1340,83 @@ fn an_endless_body_is_a_typed_error_in_bounded_memory() {
     );
     assert!(o.status.success(), "{:?}", text(&o));
 }
+
+// ---------------------------------------------------------------------------
+// Credentials never go to a cleartext non-loopback server unless asked
+// (issue 14, item 9).
+
+#[test]
+fn cleartext_servers_are_refused_without_insecure_http() {
+    // TEST-NET-1: nothing answers there, and nothing must be tried.
+    let far = "http://192.0.2.1:9";
+    let rt_pw = [("CERTBRIDGE_REDTRUST_PASSWORD", "demo-password")];
+    let ss = [("CERTBRIDGE_SWISSSIGN_API_KEY", SS_KEY)];
+    let it = [("CERTBRIDGE_IDENTRUST_API_KEY", "k")];
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().to_str().unwrap();
+    let cases: Vec<(&str, Vec<&str>, &[(&str, &str)])> = vec![
+        (
+            "server",
+            vec!["redtrust", "login", "--server", far, "--username", "demo"],
+            &rt_pw,
+        ),
+        (
+            "base_url",
+            vec!["swisssign", "clients", "--server", far, "--account", "a"],
+            &ss,
+        ),
+        (
+            "reseller_base",
+            vec![
+                "identrust",
+                "account",
+                "--reseller",
+                far,
+                "--email",
+                "a@b.example",
+            ],
+            &it,
+        ),
+        (
+            "directory",
+            vec![
+                "acme",
+                "issue",
+                "--directory",
+                far,
+                "--domain",
+                "a.example",
+                "--out",
+                out,
+            ],
+            &[],
+        ),
+    ];
+    for (field, args, env) in cases {
+        let started = Instant::now();
+        let o = run(&args, env);
+        let (_, err) = text(&o);
+        assert_eq!(o.status.code(), Some(2), "{field}: {err}");
+        assert!(
+            err.contains(&format!(
+                "error [invalid_input]: invalid {field}: credentials are sent"
+            )) && err.contains("--insecure-http"),
+            "{field}: {err}"
+        );
+        assert!(
+            started.elapsed() < Duration::from_secs(5),
+            "{field}: a connection was tried"
+        );
+        // The explicit opt-in passes the check: the run then fails at the
+        // network (a transport error), not at the URL.
+        let mut args = args.clone();
+        args.extend(["--insecure-http", "--timeout", "1"]);
+        let o = run(&args, env);
+        let (_, err) = text(&o);
+        assert_eq!(o.status.code(), Some(1), "{field}: {err}");
+        assert!(
+            err.contains("[transport]") || err.contains("[timeout]"),
+            "{field}: {err}"
+        );
+    }
+}
