@@ -1354,7 +1354,8 @@ fn cleartext_servers_are_refused_without_insecure_http() {
     let it = [("CERTBRIDGE_IDENTRUST_API_KEY", "k")];
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().to_str().unwrap();
-    let cases: Vec<(&str, Vec<&str>, &[(&str, &str)])> = vec![
+    type Env<'a> = &'a [(&'a str, &'a str)];
+    let cases: Vec<(&str, Vec<&str>, Env)> = vec![
         (
             "server",
             vec!["redtrust", "login", "--server", far, "--username", "demo"],

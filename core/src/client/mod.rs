@@ -12,6 +12,8 @@ mod clock;
 mod driver;
 mod redtrust;
 mod swisssign;
+#[cfg(not(target_arch = "wasm32"))]
+mod tls;
 mod transport;
 
 pub use acme::{AcmeClient, IdenTrustClient};

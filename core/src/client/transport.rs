@@ -68,7 +68,8 @@ impl Default for TransportConfig {
     }
 }
 
-/// reqwest with rustls: the web PKI roots plus any extra anchors, proxies
+/// reqwest with rustls: the web PKI roots plus any extra anchors (a server
+/// presenting one of those itself is accepted, see `client::tls`), proxies
 /// from the environment (`HTTPS_PROXY`, `NO_PROXY`), no automatic redirects
 /// (a Redtrust login redirect must reach the caller, not be followed).
 ///
@@ -91,18 +92,17 @@ impl ReqwestTransport {
             .user_agent(config.user_agent.clone())
             .redirect(reqwest::redirect::Policy::none())
             .connect_timeout(std::time::Duration::from_millis(config.connect_timeout_ms))
-            .timeout(std::time::Duration::from_millis(config.request_timeout_ms))
-            .use_rustls_tls();
+            .timeout(std::time::Duration::from_millis(config.request_timeout_ms));
+        let mut extra_roots = Vec::new();
         for pem in &config.extra_roots_pem {
-            let certs = reqwest::Certificate::from_pem_bundle(pem.as_bytes())
+            let certs = crate::crypto::pem::pem_blocks(pem, "CERTIFICATE")
                 .map_err(|_| Error::invalid_input("ca_cert", "not a PEM certificate bundle"))?;
             if certs.is_empty() {
                 return Err(Error::invalid_input("ca_cert", "no certificate in the PEM"));
             }
-            for cert in certs {
-                builder = builder.add_root_certificate(cert);
-            }
+            extra_roots.extend(certs);
         }
+        builder = builder.use_preconfigured_tls(super::tls::client_config(extra_roots)?);
         let client = builder
             .build()
             .map_err(|e| Error::transport(format!("cannot build the HTTP client: {e}")))?;
@@ -231,6 +231,7 @@ fn describe(e: reqwest::Error) -> Error {
 }
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
+#[allow(clippy::unwrap_used, clippy::panic)]
 mod tests {
     use std::io::{Read as _, Write as _};
     use std::net::TcpListener;
