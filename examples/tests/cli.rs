@@ -1312,32 +1312,23 @@ fn an_endless_body_is_a_typed_error_in_bounded_memory() {
     assert!(err.contains("body exceeds the 4194304-byte limit"), "{err}");
     assert!(peak < limit, "{peak}");
     // A lower limit is honoured, and a body under it still works.
-    let o = run(
-        &[
+    let url = s.base_url();
+    let clients = |account: &str, extra: &[&str]| {
+        let mut args = vec![
             "swisssign",
             "clients",
             "--server",
-            &s.base_url(),
+            &url,
             "--account",
-            "a",
-            "--max-response-bytes",
-            "100000",
-        ],
-        &[("CERTBRIDGE_SWISSSIGN_API_KEY", SS_KEY)],
-    );
+            account,
+        ];
+        args.extend(extra);
+        run(&args, &[("CERTBRIDGE_SWISSSIGN_API_KEY", SS_KEY)])
+    };
+    let o = clients("a", &["--max-response-bytes", "100000"]);
     assert!(text(&o).1.contains("100000-byte limit"), "{:?}", text(&o));
     s.clear_faults();
-    let o = run(
-        &[
-            "swisssign",
-            "clients",
-            "--server",
-            &s.base_url(),
-            "--account",
-            "service.account",
-        ],
-        &[("CERTBRIDGE_SWISSSIGN_API_KEY", SS_KEY)],
-    );
+    let o = clients("service.account", &[]);
     assert!(o.status.success(), "{:?}", text(&o));
 }
 
