@@ -174,6 +174,9 @@ export interface TransportOptions {
   transport?: Transport;
   /** Whole-request timeout of the default transport (default 60000). */
   requestTimeoutMs?: number;
+  /** Largest response body the default transport reads (default 4 MiB);
+   * a longer one is a `protocol` error (issue 14 item 3). */
+  maxResponseBytes?: number;
   /** Retries of idempotent requests after 429/502/503/504 or transport errors (default 3). */
   maxRetries?: number;
 }
