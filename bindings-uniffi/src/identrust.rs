@@ -24,10 +24,19 @@ pub fn identrust_staging() -> Environment {
 }
 
 /// Any other environment (production hosts IdenTrust gives its resellers,
-/// or a simulator); both must be absolute http(s) URLs.
-#[uniffi::export]
-pub fn identrust_environment(reseller_base: String, acme_base: String) -> Result<Environment> {
-    Ok(Environment::custom(&reseller_base, &acme_base)?)
+/// or a simulator); both must be `https` URLs, or `http` to a loopback host
+/// or with `allow_insecure_http` (issue 14 item 9).
+#[uniffi::export(default(allow_insecure_http = false))]
+pub fn identrust_environment(
+    reseller_base: String,
+    acme_base: String,
+    allow_insecure_http: bool,
+) -> Result<Environment> {
+    Ok(Environment::custom_allowing_insecure_http(
+        &reseller_base,
+        &acme_base,
+        allow_insecure_http,
+    )?)
 }
 
 /// The ACME directory URL of `profile` (e.g. `TLS-90d`):

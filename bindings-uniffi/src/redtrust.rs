@@ -25,10 +25,18 @@ type Result<T> = std::result::Result<T, CertbridgeError>;
 /// A checked configuration for the Redtrust server at `server`
 /// (`https://HOST:PORT`), following the documents of `compat` (default
 /// v4.42). Build configurations with this rather than by hand: it
-/// validates the URL and drops a trailing slash.
-#[uniffi::export(default(compat = None))]
-pub fn redtrust_config(server: String, compat: Option<RedtrustCompat>) -> Result<RedtrustConfig> {
-    Ok(RedtrustConfig::new(&server)?.with_compat(compat.unwrap_or_default()))
+/// validates the URL and drops a trailing slash. `http` is refused except
+/// to a loopback host or with `allow_insecure_http` (issue 14 item 9).
+#[uniffi::export(default(compat = None, allow_insecure_http = false))]
+pub fn redtrust_config(
+    server: String,
+    compat: Option<RedtrustCompat>,
+    allow_insecure_http: bool,
+) -> Result<RedtrustConfig> {
+    Ok(
+        RedtrustConfig::new_allowing_insecure_http(&server, allow_insecure_http)?
+            .with_compat(compat.unwrap_or_default()),
+    )
 }
 
 /// A `csr/create` request for `dn` with the documents' defaults: RSA 2048,

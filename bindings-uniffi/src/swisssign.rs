@@ -192,13 +192,18 @@ impl TryFrom<certbridge::Error> for SwissSignApiError {
 
 /// A checked configuration for the RA API at `base_url` (an absolute
 /// http(s) URL; a trailing slash is dropped), following `compat` (default:
-/// the current public reference).
-#[uniffi::export(default(compat = None))]
+/// the current public reference). `http` is refused except to a loopback
+/// host or with `allow_insecure_http` (issue 14 item 9).
+#[uniffi::export(default(compat = None, allow_insecure_http = false))]
 pub fn swisssign_config(
     base_url: String,
     compat: Option<SwissSignCompat>,
+    allow_insecure_http: bool,
 ) -> Result<SwissSignConfig> {
-    Ok(SwissSignConfig::new(&base_url)?.with_compat(compat.unwrap_or_default()))
+    Ok(
+        SwissSignConfig::new_allowing_insecure_http(&base_url, allow_insecure_http)?
+            .with_compat(compat.unwrap_or_default()),
+    )
 }
 
 /// The production RA API (`https://api.ra.swisssign.ch`).

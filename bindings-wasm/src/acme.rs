@@ -550,12 +550,15 @@ pub fn parse_renewal_info(
     val(response_from_js(response).and_then(|r| GetRenewalInfo::parse(&r, now_or_date(now))))
 }
 
-/// `{resellerBase, acmeBase}`, or IdenTrust staging when absent.
+/// `{resellerBase, acmeBase, allowInsecureHttp?}`, or IdenTrust staging
+/// when absent.
 pub(crate) fn environment(v: &JsValue) -> Result<Environment, Error> {
     let reseller = opt_str_member(v, "resellerBase", "reseller_base")?;
     let acme = opt_str_member(v, "acmeBase", "acme_base")?;
     match (reseller, acme) {
-        (Some(r), Some(a)) => Environment::custom(&r, &a),
+        (Some(r), Some(a)) => {
+            Environment::custom_allowing_insecure_http(&r, &a, crate::convert::insecure_http(v)?)
+        }
         (None, None) => Ok(Environment::staging()),
         (Some(_), None) => Err(Error::invalid_input(
             "acme_base",

@@ -170,7 +170,13 @@ impl JsAcmeClient {
         let task: LocalTask = Box::pin(async move {
             let made = async {
                 let driver = acme_driver(&options)?;
-                let client = AcmeClient::connect(driver, &directory_url, key).await?;
+                let client = AcmeClient::connect_allowing_insecure_http(
+                    driver,
+                    &directory_url,
+                    key,
+                    crate::convert::insecure_http(&options)?,
+                )
+                .await?;
                 configure(client, &options)
             }
             .await;

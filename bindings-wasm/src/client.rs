@@ -3,9 +3,7 @@
 use std::rc::Rc;
 use std::sync::Arc;
 
-use certbridge::client::{
-    Driver, RedtrustClient, ReqwestTransport, RetryPolicy, Transport, TransportConfig,
-};
+use certbridge::client::{Driver, RedtrustClient, RetryPolicy, Transport, TransportConfig};
 use certbridge::{Error, Secret};
 use js_sys::{Function, Promise};
 use wasm_bindgen::prelude::*;
@@ -16,7 +14,7 @@ use crate::convert::{
     session_from_js, session_to_js, str_member, to_js,
 };
 use crate::error::{error_to_js, js};
-use crate::host::{JsClock, JsTransport};
+use crate::host::{FetchTransport, JsClock, JsTransport};
 use crate::types::*;
 
 /// A Redtrust client that keeps its session and refreshes it. Every method
@@ -42,7 +40,10 @@ pub(crate) fn transport(options: &JsValue) -> Result<Arc<dyn Transport>, Error> 
     if let Some(ms) = positive(options, "requestTimeoutMs", "request_timeout_ms")? {
         config.request_timeout_ms = ms;
     }
-    Ok(Arc::new(ReqwestTransport::new(&config)?))
+    if let Some(n) = positive(options, "maxResponseBytes", "max_response_bytes")? {
+        config.max_response_bytes = n;
+    }
+    Ok(Arc::new(FetchTransport::new(config)?))
 }
 
 pub(crate) fn positive(options: &JsValue, key: &str, field: &str) -> Result<Option<u64>, Error> {

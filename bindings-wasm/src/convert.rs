@@ -119,10 +119,10 @@ pub(crate) fn from_js<T: DeserializeOwned>(value: JsValue, field: &str) -> Resul
         .map_err(|e| Error::invalid_input(field, e.to_string()))
 }
 
-/// `{server, compat?}` as a Redtrust configuration.
+/// `{server, compat?, allowInsecureHttp?}` as a Redtrust configuration.
 pub(crate) fn redtrust_config(v: &JsValue) -> Result<RedtrustConfig, Error> {
     let server = str_member(v, "server", "server")?;
-    let config = RedtrustConfig::new(&server)?;
+    let config = RedtrustConfig::new_allowing_insecure_http(&server, insecure_http(v)?)?;
     match opt_str_member(v, "compat", "compat")? {
         None => Ok(config),
         Some(c) => serde_json::from_value::<RedtrustCompat>(Value::String(c))
@@ -327,6 +327,12 @@ pub(crate) fn opt_u32(obj: &JsValue, key: &str, field: &str) -> Result<Option<u3
         .transpose()
 }
 
+/// `allowInsecureHttp` (default false): the opt-in to cleartext `http` to a
+/// non-loopback server (issue 14 item 9).
+pub(crate) fn insecure_http(v: &JsValue) -> Result<bool, Error> {
+    Ok(opt_bool(v, "allowInsecureHttp", "allow_insecure_http")?.unwrap_or(false))
+}
+
 /// An optional boolean member.
 pub(crate) fn opt_bool(obj: &JsValue, key: &str, field: &str) -> Result<Option<bool>, Error> {
     let v = get(obj, key);
@@ -367,14 +373,14 @@ pub(crate) fn step_to_js<T>(
     Ok(o.into())
 }
 
-/// `{baseUrl?, compat?}` as a SwissSign configuration; production without
-/// `baseUrl`.
+/// `{baseUrl?, compat?, allowInsecureHttp?}` as a SwissSign configuration;
+/// production without `baseUrl`.
 pub(crate) fn swisssign_config(
     v: &JsValue,
 ) -> Result<certbridge::swisssign::SwissSignConfig, Error> {
     use certbridge::swisssign::{SwissSignCompat, SwissSignConfig};
     let config = match opt_str_member(v, "baseUrl", "base_url")? {
-        Some(url) => SwissSignConfig::new(&url)?,
+        Some(url) => SwissSignConfig::new_allowing_insecure_http(&url, insecure_http(v)?)?,
         None => SwissSignConfig::production(),
     };
     let compat = get(v, "compat");

@@ -89,6 +89,9 @@ export interface RedtrustConfig {
   /** `https://HOST:PORT`, e.g. `https://redtrust.example:8082`. */
   server: string;
   compat?: RedtrustCompat;
+  /** Accept cleartext `http://` to a non-loopback host (credentials then
+   * cross the network unencrypted; issue 14 item 9). Default false. */
+  allowInsecureHttp?: boolean;
 }
 
 /** The HMAC-signed browser redirect that starts a login. */
@@ -171,6 +174,9 @@ export interface TransportOptions {
   transport?: Transport;
   /** Whole-request timeout of the default transport (default 60000). */
   requestTimeoutMs?: number;
+  /** Largest response body the default transport reads (default 4 MiB);
+   * a longer one is a `protocol` error (issue 14 item 3). */
+  maxResponseBytes?: number;
   /** Retries of idempotent requests after 429/502/503/504 or transport errors (default 3). */
   maxRetries?: number;
 }
@@ -287,6 +293,9 @@ export interface SwissSignCompat {
 export interface SwissSignConfig {
   baseUrl?: string;
   compat?: SwissSignCompat;
+  /** Accept cleartext `http://` to a non-loopback host (credentials then
+   * cross the network unencrypted; issue 14 item 9). Default false. */
+  allowInsecureHttp?: boolean;
 }
 
 /** The session of a sans-IO call: a JWT (`token`), or an API key whose JWT
@@ -861,6 +870,9 @@ export interface AcmeClientOptions extends TransportOptions {
   accountUrl?: string;
   /** Publishes challenges; without one, issuance needs pre-validated authorizations. */
   solver?: ChallengeSolver;
+  /** Accept cleartext `http://` to a non-loopback host (credentials then
+   * cross the network unencrypted; issue 14 item 9). Default false. */
+  allowInsecureHttp?: boolean;
 }
 
 export type AcmeChallengeType = "http-01" | "dns-01" | "tls-alpn-01";
@@ -894,6 +906,9 @@ export interface AcmeIssueFlowOptions extends AcmeIssueOptions {
 export interface IdenTrustEnvironment {
   resellerBase?: string;
   acmeBase?: string;
+  /** Accept cleartext `http://` to a non-loopback host (credentials then
+   * cross the network unencrypted; issue 14 item 9). Default false. */
+  allowInsecureHttp?: boolean;
 }
 
 /** A reseller customer account with its EAB credentials. */

@@ -177,3 +177,73 @@ test('the default transport reports a refused connection as kind transport', asy
   const client = new RedtrustClient({ server: base, username: 'app', password: 'pw', maxRetries: 0 });
   await assert.rejects(client.login(), (e) => isCertbridgeError(e) && e.kind === 'transport');
 });
+
+// Issue 14 item 6: fetch's default `redirect: "follow"` re-sent the login
+// body to whatever origin a 307 named. The second server must see nothing.
+test('the default transport does not follow a 307: the login body never reaches the other origin', async () => {
+  const elsewhere = [];
+  const other = await loopback((req, res) => {
+    elsewhere.push(`${req.method} ${req.url}`);
+    res.writeHead(200, { 'Content-Type': 'application/json' });
+    res.end('{}');
+  });
+  const { server, base } = await loopback((req, res) => {
+    res.writeHead(307, { Location: `${other.base}/steal` });
+    res.end();
+  });
+  try {
+    const client = new RedtrustClient({ server: base, username: 'app', password: 'pw', maxRetries: 0 });
+    await assert.rejects(client.login(), (e) => {
+      assert.ok(isCertbridgeError(e), String(e));
+      // Node hands back the 307 itself, as the native transport does.
+      assert.equal(e.kind, 'http_status', e.message);
+      assert.equal(e.status, 307);
+      return true;
+    });
+    assert.deepEqual(elsewhere, []);
+  } finally {
+    server.close();
+    other.server.close();
+  }
+});
+
+// Issue 14 item 3: an endless body is read up to the limit, then refused.
+test('the default transport stops reading an endless body at maxResponseBytes', async () => {
+  let sent = 0;
+  const chunk = Buffer.alloc(64 * 1024, 32);
+  const { server, base } = await loopback((req, res) => {
+    res.writeHead(200, { 'Content-Type': 'application/json' });
+    const pump = () => {
+      while (!res.destroyed && res.write(chunk)) sent += chunk.length;
+      if (!res.destroyed) res.once('drain', pump);
+    };
+    res.on('error', () => {});
+    pump();
+  });
+  const announced = await loopback((req, res) => {
+    res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': String(10 * 1024 * 1024 * 1024) });
+    res.on('error', () => {});
+    res.write('{');
+  });
+  try {
+    for (const [options, limit] of [[{}, 4194304], [{ maxResponseBytes: 100000 }, 100000]]) {
+      const client = new RedtrustClient({ server: base, username: 'app', password: 'pw', maxRetries: 0, ...options });
+      await assert.rejects(client.login(), (e) => {
+        assert.ok(isCertbridgeError(e), String(e));
+        assert.equal(e.kind, 'protocol', e.message);
+        assert.match(e.reason, new RegExp(`exceeds the ${limit}-byte limit`));
+        assert.match(e.context, /^POST http:\/\/127\.0\.0\.1:\d+\/raapi\/v1\/auth\/login$/);
+        return true;
+      });
+    }
+    assert.ok(sent < 256 * 1024 * 1024, `${sent} bytes sent`);
+    // A Content-Length over the limit is refused before the body arrives.
+    const client = new RedtrustClient({ server: announced.base, username: 'app', password: 'pw', maxRetries: 0 });
+    await assert.rejects(client.login(), (e) => isCertbridgeError(e) && e.kind === 'protocol' && /byte limit/.test(e.reason));
+  } finally {
+    server.closeAllConnections?.();
+    server.close();
+    announced.server.closeAllConnections?.();
+    announced.server.close();
+  }
+});

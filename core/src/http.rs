@@ -459,9 +459,106 @@ pub(crate) fn base_url(field: &'static str, value: &str) -> Result<String, Error
     Ok(parsed.as_str().trim_end_matches('/').to_string())
 }
 
+/// Whether `url`'s host is a loopback address (`127.0.0.0/8`, `::1`) or
+/// `localhost`: the one place cleartext `http` is accepted without an
+/// explicit opt-in (ACME URLs in [`crate::acme::guard`], and base URLs
+/// below).
+pub(crate) fn is_loopback(url: &url::Url) -> bool {
+    match url.host() {
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+        None => false,
+    }
+}
+
+/// [`base_url`] for a server that receives credentials (Redtrust
+/// passwords and tokens, SwissSign API keys and JWTs, the IdenTrust reseller
+/// API key, ACME EAB): `https`, or `http` to a loopback host, or `http`
+/// anywhere only with `allow_insecure_http` (the IdenTrust document's own
+/// `http://$RESELLER_HOST` example needs it). Issue 14 item 9: a mistyped
+/// `http://` sent the password across the network in clear.
+pub(crate) fn credential_base_url(
+    field: &'static str,
+    value: &str,
+    allow_insecure_http: bool,
+) -> Result<String, Error> {
+    let checked = base_url(field, value)?;
+    let parsed = url::Url::parse(&checked)
+        .map_err(|_| Error::invalid_input(field, "not an absolute URL"))?;
+    if parsed.scheme() == "http" && !allow_insecure_http && !is_loopback(&parsed) {
+        return Err(Error::invalid_input(
+            field,
+            "credentials are sent to this server, so it must be https (http only to a \
+             loopback host, or with allow_insecure_http / --insecure-http)",
+        ));
+    }
+    Ok(checked)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn credential_urls_are_https_unless_loopback_or_allowed() {
+        for ok in [
+            "https://rt.example:8082",
+            "http://127.0.0.1:8082",
+            "http://127.8.9.1",
+            "http://[::1]:80/p",
+            "http://LOCALHOST:1",
+        ] {
+            assert!(credential_base_url("server", ok, false).is_ok(), "{ok}");
+        }
+        for bad in [
+            "http://rt.example:8082",
+            "http://10.0.0.1",
+            "http://localhost.evil.example",
+        ] {
+            match credential_base_url("server", bad, false) {
+                Err(Error::InvalidInput { field, reason }) => {
+                    assert_eq!(field, "server");
+                    assert!(reason.contains("must be https"), "{reason}");
+                }
+                other => panic!("{bad}: {other:?}"),
+            }
+            assert!(credential_base_url("server", bad, true).is_ok(), "{bad}");
+        }
+        // The opt-in is about the scheme only.
+        assert!(credential_base_url("server", "ftp://rt.example", true).is_err());
+    }
+
+    #[test]
+    fn every_provider_config_refuses_cleartext_and_names_its_field() {
+        use crate::identrust::Environment;
+        use crate::redtrust::RedtrustConfig;
+        use crate::swisssign::SwissSignConfig;
+        let field = |r: Result<(), Error>| r.err().and_then(|e| e.field().map(str::to_owned));
+        let http = "http://ra.example:8082";
+        let https = "https://ra.example";
+        assert_eq!(
+            field(RedtrustConfig::new(http).map(drop)).as_deref(),
+            Some("server")
+        );
+        assert_eq!(
+            field(SwissSignConfig::new(http).map(drop)).as_deref(),
+            Some("base_url")
+        );
+        assert_eq!(
+            field(Environment::custom(http, https).map(drop)).as_deref(),
+            Some("reseller_base")
+        );
+        assert_eq!(
+            field(Environment::custom(https, http).map(drop)).as_deref(),
+            Some("acme_base")
+        );
+        // The opt-in, and loopback without one.
+        assert!(RedtrustConfig::new_allowing_insecure_http(http, true).is_ok());
+        assert!(SwissSignConfig::new_allowing_insecure_http(http, true).is_ok());
+        assert!(Environment::custom_allowing_insecure_http(http, http, true).is_ok());
+        assert!(RedtrustConfig::new("http://127.0.0.1:8082").is_ok());
+    }
 
     #[test]
     fn query_encoding_matches_the_redtrust_example() {

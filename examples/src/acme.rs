@@ -44,6 +44,10 @@ pub enum IdenTrustCmd {
         /// Customer e-mail.
         #[arg(long)]
         email: String,
+        /// Accept a cleartext http:// server URL on a non-loopback host
+        /// (credentials then cross the network unencrypted; issue 14 item 9).
+        #[arg(long)]
+        insecure_http: bool,
         #[command(flatten)]
         net: NetOpts,
     },
@@ -55,11 +59,12 @@ pub async fn identrust(cmd: IdenTrustCmd) -> Result<Output, Failure> {
         api_key_file,
         api_key,
         email,
+        insecure_http,
         net,
     } = cmd;
     let key = secrets::IDENTRUST_API_KEY.required(api_key.as_deref(), api_key_file.as_deref())?;
     check_email(&email)?;
-    let env = Environment::custom(&reseller, &reseller)?;
+    let env = Environment::custom_allowing_insecure_http(&reseller, &reseller, insecure_http)?;
     let client = IdenTrustClient::new(net.driver()?, env, key);
     let account = client.create_account(&email).await?;
     let hmac = account.eab.hmac_key_b64url();
@@ -105,6 +110,10 @@ pub struct AccountOpts {
     /// Contact e-mail for a new account.
     #[arg(long)]
     email: Option<String>,
+    /// Accept a cleartext http:// server URL on a non-loopback host
+    /// (credentials then cross the network unencrypted; issue 14 item 9).
+    #[arg(long)]
+    insecure_http: bool,
     #[command(flatten)]
     net: NetOpts,
 }
@@ -204,6 +213,7 @@ fn check_email(email: &str) -> Result<(), Failure> {
 /// directory is fetched (issue 14, item 5).
 struct Account {
     directory: String,
+    insecure_http: bool,
     eab: Option<EabKey>,
     contact: Option<String>,
     key: AccountKey,
@@ -228,6 +238,7 @@ impl AccountOpts {
         }
         Ok(Account {
             directory: self.directory.clone(),
+            insecure_http: self.insecure_http,
             eab,
             contact: self.email.as_ref().map(|e| format!("mailto:{e}")),
             key: account_key(self.account_key.as_deref())?,
@@ -243,7 +254,9 @@ async fn client(
     if let Some(s) = solver {
         driver = driver.with_solver(s);
     }
-    let mut client = AcmeClient::connect(driver, &a.directory, a.key).await?;
+    let mut client =
+        AcmeClient::connect_allowing_insecure_http(driver, &a.directory, a.key, a.insecure_http)
+            .await?;
     if let Some(eab) = a.eab {
         client = client.with_eab(eab);
     }

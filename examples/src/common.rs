@@ -22,6 +22,10 @@ pub struct NetOpts {
     /// Per-request timeout in seconds.
     #[arg(long, default_value_t = 60, value_name = "SECS")]
     pub timeout: u64,
+    /// Largest response body read, in bytes; a longer one is an error
+    /// (issue 14 item 3: an endless body must not exhaust memory).
+    #[arg(long, value_name = "BYTES", default_value_t = certbridge::client::DEFAULT_MAX_RESPONSE_BYTES)]
+    pub max_response_bytes: u64,
 }
 
 impl NetOpts {
@@ -29,6 +33,7 @@ impl NetOpts {
     pub fn driver(&self) -> Result<Driver, Failure> {
         let mut config = TransportConfig {
             request_timeout_ms: self.timeout.saturating_mul(1000),
+            max_response_bytes: self.max_response_bytes,
             ..TransportConfig::default()
         };
         for path in &self.ca_cert {

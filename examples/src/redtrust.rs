@@ -39,6 +39,10 @@ pub struct ServerOpts {
     /// Document version the server follows.
     #[arg(long, value_parser = ["v4.42", "v4.33"], default_value = "v4.42")]
     pub compat: String,
+    /// Accept a cleartext http:// server URL on a non-loopback host
+    /// (credentials then cross the network unencrypted; issue 14 item 9).
+    #[arg(long)]
+    pub insecure_http: bool,
 }
 
 impl ServerOpts {
@@ -48,7 +52,10 @@ impl ServerOpts {
         } else {
             RedtrustCompat::V4_42
         };
-        Ok(RedtrustConfig::new(&self.server)?.with_compat(compat))
+        Ok(
+            RedtrustConfig::new_allowing_insecure_http(&self.server, self.insecure_http)?
+                .with_compat(compat),
+        )
     }
 }
 

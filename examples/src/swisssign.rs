@@ -110,13 +110,17 @@ pub struct Conn {
     /// Fetch the JWT from /v2/jwt/{account} instead of signing it locally.
     #[arg(long)]
     server_jwt: bool,
+    /// Accept a cleartext http:// server URL on a non-loopback host
+    /// (credentials then cross the network unencrypted; issue 14 item 9).
+    #[arg(long)]
+    insecure_http: bool,
     #[command(flatten)]
     net: NetOpts,
 }
 
 impl Conn {
     fn client(&self) -> Result<SwissSignClient, Failure> {
-        let config = SwissSignConfig::new(&self.server)?;
+        let config = SwissSignConfig::new_allowing_insecure_http(&self.server, self.insecure_http)?;
         let secret = secrets::SWISSSIGN_API_KEY
             .required(self.api_key.as_deref(), self.api_key_file.as_deref())?;
         let session = if self.server_jwt {

@@ -1250,3 +1250,165 @@ fn server_text_is_printed_without_control_characters() {
         }
     }
 }
+
+// ---------------------------------------------------------------------------
+// An endless response body ends in a typed error, in bounded memory (issue
+// 14, item 3).
+
+/// The resident-set high-water mark of a running process, in bytes.
+fn peak_rss(pid: u32) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib * 1024)
+}
+
+#[test]
+fn an_endless_body_is_a_typed_error_in_bounded_memory() {
+    use certbridge_sim::{FaultKind, FaultSpec};
+    let s = sim(|_| {});
+    s.add_fault(FaultSpec {
+        path_prefix: "/v2/".into(),
+        method: None,
+        kind: FaultKind::EndlessBody,
+        count: None,
+        rate: Some(1.0),
+    })
+    .unwrap();
+    let mut cmd = Command::new(BIN);
+    cmd.args([
+        "swisssign",
+        "clients",
+        "--server",
+        &s.base_url(),
+        "--account",
+        "a",
+    ])
+    .env("CERTBRIDGE_SWISSSIGN_API_KEY", SS_KEY)
+    .stdin(Stdio::null())
+    .stdout(Stdio::piped())
+    .stderr(Stdio::piped());
+    let mut child = cmd.spawn().unwrap();
+    // Watched while it runs: before the limit existed the CLI passed 2 GiB.
+    let limit = 256 << 20;
+    let started = Instant::now();
+    let mut peak = 0;
+    while child.try_wait().unwrap().is_none() {
+        peak = peak.max(peak_rss(child.id()).unwrap_or(0));
+        if peak > limit || started.elapsed() > Duration::from_secs(60) {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!(
+                "still reading after {:?}, {peak} bytes resident",
+                started.elapsed()
+            );
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    let o = child.wait_with_output().unwrap();
+    let (out, err) = text(&o);
+    assert_eq!(o.status.code(), Some(1), "{out} {err}");
+    assert!(err.contains("error [protocol]"), "{err}");
+    assert!(err.contains("body exceeds the 4194304-byte limit"), "{err}");
+    assert!(peak < limit, "{peak}");
+    // A lower limit is honoured, and a body under it still works.
+    let url = s.base_url();
+    let clients = |account: &str, extra: &[&str]| {
+        let mut args = vec![
+            "swisssign",
+            "clients",
+            "--server",
+            &url,
+            "--account",
+            account,
+        ];
+        args.extend(extra);
+        run(&args, &[("CERTBRIDGE_SWISSSIGN_API_KEY", SS_KEY)])
+    };
+    let o = clients("a", &["--max-response-bytes", "100000"]);
+    assert!(text(&o).1.contains("100000-byte limit"), "{:?}", text(&o));
+    s.clear_faults();
+    let o = clients("service.account", &[]);
+    assert!(o.status.success(), "{:?}", text(&o));
+}
+
+// ---------------------------------------------------------------------------
+// Credentials never go to a cleartext non-loopback server unless asked
+// (issue 14, item 9).
+
+#[test]
+fn cleartext_servers_are_refused_without_insecure_http() {
+    // TEST-NET-1: nothing answers there, and nothing must be tried.
+    let far = "http://192.0.2.1:9";
+    let rt_pw = [("CERTBRIDGE_REDTRUST_PASSWORD", "demo-password")];
+    let ss = [("CERTBRIDGE_SWISSSIGN_API_KEY", SS_KEY)];
+    let it = [("CERTBRIDGE_IDENTRUST_API_KEY", "k")];
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().to_str().unwrap();
+    type Env<'a> = &'a [(&'a str, &'a str)];
+    let cases: Vec<(&str, Vec<&str>, Env)> = vec![
+        (
+            "server",
+            vec!["redtrust", "login", "--server", far, "--username", "demo"],
+            &rt_pw,
+        ),
+        (
+            "base_url",
+            vec!["swisssign", "clients", "--server", far, "--account", "a"],
+            &ss,
+        ),
+        (
+            "reseller_base",
+            vec![
+                "identrust",
+                "account",
+                "--reseller",
+                far,
+                "--email",
+                "a@b.example",
+            ],
+            &it,
+        ),
+        (
+            "directory",
+            vec![
+                "acme",
+                "issue",
+                "--directory",
+                far,
+                "--domain",
+                "a.example",
+                "--out",
+                out,
+            ],
+            &[],
+        ),
+    ];
+    for (field, args, env) in cases {
+        let started = Instant::now();
+        let o = run(&args, env);
+        let (_, err) = text(&o);
+        assert_eq!(o.status.code(), Some(2), "{field}: {err}");
+        assert!(
+            err.contains(&format!(
+                "error [invalid_input]: invalid {field}: credentials are sent"
+            )) && err.contains("--insecure-http"),
+            "{field}: {err}"
+        );
+        assert!(
+            started.elapsed() < Duration::from_secs(5),
+            "{field}: a connection was tried"
+        );
+        // The explicit opt-in passes the check: the run then fails at the
+        // network (a transport error), not at the URL.
+        let mut args = args.clone();
+        args.extend(["--insecure-http", "--timeout", "1"]);
+        let o = run(&args, env);
+        let (_, err) = text(&o);
+        assert_eq!(o.status.code(), Some(1), "{field}: {err}");
+        assert!(
+            err.contains("[transport]") || err.contains("[timeout]"),
+            "{field}: {err}"
+        );
+    }
+}

@@ -93,8 +93,11 @@ impl AcmeClient {
     }
 
     /// Fetches the directory at `directory_url` and makes a client (the
-    /// other arguments as for the constructor).
-    #[uniffi::constructor(default(account = None, account_url = None, transport = None, transport_config = None, solver = None))]
+    /// other arguments as for the constructor). The directory must be `https`,
+    /// or `http` to a loopback host or with `allow_insecure_http` (issue 14
+    /// item 9).
+    #[uniffi::constructor(default(account = None, account_url = None, transport = None, transport_config = None, solver = None, allow_insecure_http = false))]
+    #[allow(clippy::too_many_arguments)]
     pub async fn connect(
         directory_url: String,
         key: Arc<AcmeAccountKey>,
@@ -103,11 +106,17 @@ impl AcmeClient {
         transport: Option<Arc<dyn HttpTransport>>,
         transport_config: Option<TransportConfig>,
         solver: Option<Arc<dyn ChallengeSolver>>,
+        allow_insecure_http: bool,
     ) -> Result<Arc<Self>> {
         let cancel = CancelToken::new();
         let driver = driver(transport, transport_config, solver, &cancel)?;
-        let inner =
-            certbridge::client::AcmeClient::connect(driver, &directory_url, key.0.clone()).await?;
+        let inner = certbridge::client::AcmeClient::connect_allowing_insecure_http(
+            driver,
+            &directory_url,
+            key.0.clone(),
+            allow_insecure_http,
+        )
+        .await?;
         Ok(Self::configure(inner, cancel, account, account_url))
     }
 

@@ -1,6 +1,7 @@
 // The package in a real browser: headless Debian Chromium driven by
 // playwright-core loads page.html from a loopback server.
 import { test } from 'node:test';
+import { createServer } from 'node:http';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -90,6 +91,59 @@ test('Chromium: the example page (examples/web) issues a SwissSign certificate',
   } finally {
     await context.close();
     server.close();
+    sim.stop();
+    rmSync(profile, { recursive: true, force: true });
+  }
+});
+
+// Issue 14 items 3 and 6 in a browser: fetch's default would follow the 307
+// (re-sending the password to another origin); the body must be capped.
+test('Chromium: the fetch transport follows no redirect and caps an endless body', async () => {
+  const sim = await startSim();
+  const elsewhere = [];
+  const other = createServer((req, res) => {
+    elsewhere.push(`${req.method} ${req.url}`);
+    res.writeHead(200, { 'Access-Control-Allow-Origin': '*', 'Access-Control-Allow-Headers': '*' });
+    res.end('{}');
+  });
+  await new Promise((resolve) => other.listen(0, '127.0.0.1', resolve));
+  const otherUrl = `http://127.0.0.1:${other.address().port}`;
+  const faults = await fetch(`${sim.url}/sim/faults`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify([
+      { path_prefix: '/raapi/v1/auth/login', fault: 'redirect', location: `${otherUrl}/steal`, count: 1 },
+      { path_prefix: '/raapi/v1/auth/login', fault: 'endless_body', count: 1 },
+    ]),
+  });
+  assert.ok(faults.ok, await faults.text());
+  const { server, origin } = await start();
+  const profile = mkdtempSync(join(tmpdir(), 'certbridge-chromium-'));
+  const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: ARGS });
+  try {
+    const page = await context.newPage();
+    const console = [];
+    page.on('console', (m) => console.push(m.text()));
+    page.on('pageerror', (e) => console.push(String(e)));
+    const input = JSON.stringify({ sim: sim.url });
+    await page.goto(`${origin}/tests/browser/transport.html?input=${encodeURIComponent(input)}`);
+    await page
+      .waitForFunction(() => window.__result !== undefined, null, { timeout: 60_000 })
+      .catch((e) => assert.fail(`${e.message}\n${console.join('\n')}`));
+    const result = await page.evaluate(() => window.__result);
+    assert.equal(result.failure, undefined, `${result.failure}\n${console.join('\n')}`);
+    assert.equal(result.redirect.guard, true, JSON.stringify(result.redirect));
+    assert.equal(result.redirect.kind, 'protocol', JSON.stringify(result.redirect));
+    assert.match(result.redirect.reason, /redirect, which certbridge does not follow/);
+    assert.equal(result.endless.kind, 'protocol', JSON.stringify(result.endless));
+    assert.match(result.endless.reason, /exceeds the 4194304-byte limit/);
+    assert.deepEqual(elsewhere, []);
+    const log = await (await fetch(`${sim.url}/sim/requests`)).json();
+    assert.deepEqual(log.filter((e) => e.fault).map((e) => e.fault), ['redirect', 'endless_body']);
+  } finally {
+    await context.close();
+    server.close();
+    other.close();
     sim.stop();
     rmSync(profile, { recursive: true, force: true });
   }

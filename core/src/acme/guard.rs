@@ -26,6 +26,7 @@ use crate::acme::authorization::{Authorization, Identifier};
 use crate::acme::directory::Directory;
 use crate::acme::order::Order;
 use crate::error::Error;
+use crate::http::is_loopback;
 
 /// Most authorizations one order may list (section 7.1.3: one per
 /// identifier; public CAs allow 100 names per certificate).
@@ -118,15 +119,6 @@ impl UrlPolicy {
             ),
             _ => refuse("the scheme must be https"),
         }
-    }
-}
-
-fn is_loopback(url: &url::Url) -> bool {
-    match url.host() {
-        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
-        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
-        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
-        None => false,
     }
 }
 

@@ -47,14 +47,28 @@ impl std::fmt::Debug for AcmeClient {
 }
 
 impl AcmeClient {
-    /// Fetches the directory at `directory_url` and makes a client signing
-    /// with `key`.
+    /// Fetches the directory at `directory_url` (`https`, or `http` to a
+    /// loopback host: the account key's requests and the EAB binding follow
+    /// from it, issue 14 item 9) and makes a client signing with `key`.
     pub async fn connect(
         driver: Driver,
         directory_url: &str,
         key: AccountKey,
     ) -> Result<Self, Error> {
-        crate::http::base_url("directory", directory_url)?;
+        Self::connect_allowing_insecure_http(driver, directory_url, key, false).await
+    }
+
+    /// [`AcmeClient::connect`], fetching an `http` directory on any host
+    /// when `allow_insecure_http` is true (an explicit opt-in). Only the
+    /// directory itself: every URL it hands out must still be `https`
+    /// (RFC 8555 section 6.1, [`crate::acme::guard`]).
+    pub async fn connect_allowing_insecure_http(
+        driver: Driver,
+        directory_url: &str,
+        key: AccountKey,
+        allow_insecure_http: bool,
+    ) -> Result<Self, Error> {
+        crate::http::credential_base_url("directory", directory_url, allow_insecure_http)?;
         let response = driver.send(GetDirectory::request(directory_url)).await?;
         let directory = GetDirectory::parse_at(&response, driver.now(), directory_url)?;
         Ok(Self::with_directory(driver, directory, key))

@@ -12,6 +12,8 @@ mod clock;
 mod driver;
 mod redtrust;
 mod swisssign;
+#[cfg(not(target_arch = "wasm32"))]
+mod tls;
 mod transport;
 
 pub use acme::{AcmeClient, IdenTrustClient};
@@ -21,7 +23,9 @@ pub use clock::SystemClock;
 pub use driver::{CancelToken, ChallengeSolver, Driver, Progress, ProgressFn, RetryPolicy};
 pub use redtrust::RedtrustClient;
 pub use swisssign::SwissSignClient;
-pub use transport::{ReqwestTransport, Transport, TransportConfig};
+pub use transport::{
+    body_too_large, ReqwestTransport, Transport, TransportConfig, DEFAULT_MAX_RESPONSE_BYTES,
+};
 
 use crate::acme::AccountKey;
 use crate::crypto::keys::{KeyKind, PrivateKey};

@@ -51,11 +51,34 @@ impl Environment {
     }
 
     /// Any other environment (production, whose hosts IdenTrust gives to its
-    /// resellers, or a simulator). Both must be absolute http(s) URLs.
+    /// resellers, or a simulator). Both must be `https` URLs, or `http` to a
+    /// loopback host: the reseller API key and the EAB-bound account go to
+    /// them (issue 14 item 9).
     pub fn custom(reseller_base: &str, acme_base: &str) -> Result<Self, Error> {
+        Self::custom_allowing_insecure_http(reseller_base, acme_base, false)
+    }
+
+    /// [`Environment::custom`], accepting cleartext `http` to any host when
+    /// `allow_insecure_http` is true: the seed's own
+    /// `curl http://$RESELLER_HOST/account` example needs it. An explicit
+    /// opt-in, never the default; the client's `AcmeClient::connect`
+    /// still wants the ACME directory `https` (or loopback) when it connects.
+    pub fn custom_allowing_insecure_http(
+        reseller_base: &str,
+        acme_base: &str,
+        allow_insecure_http: bool,
+    ) -> Result<Self, Error> {
         Ok(Environment {
-            reseller_base: crate::http::base_url("reseller_base", reseller_base)?,
-            acme_base: crate::http::base_url("acme_base", acme_base)?,
+            reseller_base: crate::http::credential_base_url(
+                "reseller_base",
+                reseller_base,
+                allow_insecure_http,
+            )?,
+            acme_base: crate::http::credential_base_url(
+                "acme_base",
+                acme_base,
+                allow_insecure_http,
+            )?,
         })
     }
 

@@ -37,11 +37,23 @@ pub struct RedtrustConfig {
 }
 
 impl RedtrustConfig {
-    /// A configuration for `server` (absolute http(s) URL, e.g.
-    /// `https://redtrust.example:8082`), following v4.42.
+    /// A configuration for `server` (an `https` URL, e.g.
+    /// `https://redtrust.example:8082`, or `http` to a loopback host),
+    /// following v4.42. The password and tokens go to this server, so a
+    /// cleartext `http` URL elsewhere is refused (issue 14 item 9).
     pub fn new(server: &str) -> Result<Self, Error> {
+        Self::new_allowing_insecure_http(server, false)
+    }
+
+    /// [`RedtrustConfig::new`], accepting cleartext `http` to any host when
+    /// `allow_insecure_http` is true: an explicit opt-in for test networks,
+    /// never the default.
+    pub fn new_allowing_insecure_http(
+        server: &str,
+        allow_insecure_http: bool,
+    ) -> Result<Self, Error> {
         Ok(RedtrustConfig {
-            server: crate::http::base_url("server", server)?,
+            server: crate::http::credential_base_url("server", server, allow_insecure_http)?,
             compat: RedtrustCompat::default(),
         })
     }

@@ -51,11 +51,23 @@ pub struct SwissSignConfig {
 }
 
 impl SwissSignConfig {
-    /// A server at `base_url` (an absolute http(s) URL; a simulator or a
-    /// proxy may carry a path prefix), with the current defaults.
+    /// A server at `base_url` (an `https` URL, or `http` to a loopback
+    /// host; a simulator or a proxy may carry a path prefix), with the
+    /// current defaults. API keys, JWTs and `userSecret` go to this server,
+    /// so a cleartext `http` URL elsewhere is refused (issue 14 item 9).
     pub fn new(base_url: &str) -> Result<Self, Error> {
+        Self::new_allowing_insecure_http(base_url, false)
+    }
+
+    /// [`SwissSignConfig::new`], accepting cleartext `http` to any host
+    /// when `allow_insecure_http` is true: an explicit opt-in, never the
+    /// default.
+    pub fn new_allowing_insecure_http(
+        base_url: &str,
+        allow_insecure_http: bool,
+    ) -> Result<Self, Error> {
         Ok(SwissSignConfig {
-            base_url: crate::http::base_url("base_url", base_url)?,
+            base_url: crate::http::credential_base_url("base_url", base_url, allow_insecure_http)?,
             compat: SwissSignCompat::default(),
         })
     }

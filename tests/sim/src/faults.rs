@@ -55,6 +55,23 @@ pub enum FaultKind {
         #[serde(default)]
         variant: Malformed,
     },
+    /// Answer 200 with a chunked body that never ends (issue 14 item 3: a
+    /// client must stop reading at its size limit, not grow without bound).
+    EndlessBody,
+    /// Answer with a redirect (default 307) to `location`, which tests point
+    /// at a second listener that must receive nothing (issue 14 item 6: a
+    /// followed 307 re-sends the login body to another origin).
+    Redirect {
+        /// Where to redirect.
+        location: String,
+        /// Status code, 300 to 399.
+        #[serde(default = "default_redirect")]
+        code: u16,
+    },
+}
+
+fn default_redirect() -> u16 {
+    307
 }
 
 fn default_prefix() -> String {
@@ -131,6 +148,9 @@ impl Faults {
             }
             FaultKind::Delay { ms } if ms > MAX_DELAY_MS => {
                 return Err(format!("delay is capped at {MAX_DELAY_MS} ms"));
+            }
+            FaultKind::Redirect { code, .. } if !(300..=399).contains(&code) => {
+                return Err("redirect code must be between 300 and 399".into());
             }
             _ => {}
         }
@@ -250,5 +270,25 @@ mod tests {
         assert!(f.add(spec(r#"{"fault": "drop", "rate": 1.5}"#)).is_err());
         assert!(f.add(spec(r#"{"fault": "status", "code": 1000}"#)).is_err());
         assert!(f.add(spec(r#"{"fault": "delay", "ms": 600001}"#)).is_err());
+        assert!(f
+            .add(spec(
+                r#"{"fault": "redirect", "location": "/", "code": 200}"#
+            ))
+            .is_err());
+    }
+
+    #[test]
+    fn endless_body_and_redirect_parse() {
+        assert_eq!(
+            spec(r#"{"fault": "endless_body"}"#).kind,
+            FaultKind::EndlessBody
+        );
+        assert_eq!(
+            spec(r#"{"fault": "redirect", "location": "http://127.0.0.1:9/x"}"#).kind,
+            FaultKind::Redirect {
+                location: "http://127.0.0.1:9/x".into(),
+                code: 307
+            }
+        );
     }
 }

@@ -2,12 +2,14 @@
 //! disjoint), CORS on every answer, fault application and the request log.
 
 use std::convert::Infallible;
+use std::pin::Pin;
 use std::sync::Arc;
+use std::task::{Context, Poll};
 use std::time::Duration;
 
 use bytes::Bytes;
-use http_body_util::{BodyExt, Full, Limited};
-use hyper::body::Incoming;
+use http_body_util::{BodyExt, Either, Full, Limited};
+use hyper::body::{Frame, Incoming};
 use hyper_util::rt::TokioIo;
 use serde::Serialize;
 use tokio::sync::{oneshot, Notify};
@@ -42,9 +44,33 @@ pub struct LogEntry {
 const EXPOSED: &str = "Replay-Nonce, Location, Retry-After, Link";
 const ALLOWED_HEADERS: &str =
     "Authorization, Content-Type, Accept, x-partner-name, x-request-timestamp, x-hmac-signature";
+/// The `endless_body` fault's name in the log, and its marker for `handle`.
+const ENDLESS: &str = "endless_body";
 const MAX_BODY: usize = 16 * 1024 * 1024;
 /// The request log keeps at most this many entries (the older half goes).
 const MAX_LOG: usize = 100_000;
+
+/// What the simulator sends: a whole body, or the `endless_body` fault's.
+type Body = Either<Full<Bytes>, Endless>;
+
+/// A body that never ends: 64 KiB of spaces per frame and no size, so hyper
+/// sends it chunked (the `endless_body` fault).
+#[derive(Debug)]
+pub struct Endless;
+
+static SPACES: [u8; 65536] = [b' '; 65536];
+
+impl hyper::body::Body for Endless {
+    type Data = Bytes;
+    type Error = Infallible;
+
+    fn poll_frame(
+        self: Pin<&mut Self>,
+        _cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, Infallible>>> {
+        Poll::Ready(Some(Ok(Frame::data(Bytes::from_static(&SPACES)))))
+    }
+}
 
 /// Runs the accept loop until `stop` fires; with `tls`, every connection is
 /// HTTPS.
@@ -104,6 +130,8 @@ fn fault_name(f: &FaultKind) -> &'static str {
         FaultKind::Drop => "drop",
         FaultKind::ExpiredToken => "expired_token",
         FaultKind::Malformed { .. } => "malformed",
+        FaultKind::EndlessBody => ENDLESS,
+        FaultKind::Redirect { .. } => "redirect",
     }
 }
 
@@ -140,7 +168,7 @@ async fn handle(
     shared: Arc<Shared>,
     req: hyper::Request<Incoming>,
     kill: Arc<Notify>,
-) -> hyper::Response<Full<Bytes>> {
+) -> hyper::Response<Body> {
     let origin = req
         .headers()
         .get("origin")
@@ -169,9 +197,15 @@ async fn handle(
     let Some(resp) = resp else {
         kill.notify_one();
         std::future::pending::<()>().await;
-        return hyper::Response::new(Full::new(Bytes::new()));
+        return hyper::Response::new(Either::Left(Full::new(Bytes::new())));
     };
-    to_hyper(resp, origin.as_deref())
+    let endless = fault == Some(ENDLESS);
+    let resp = to_hyper(resp, origin.as_deref());
+    if endless {
+        resp.map(|_| Either::Right(Endless))
+    } else {
+        resp.map(Either::Left)
+    }
 }
 
 async fn answer(
@@ -206,6 +240,11 @@ async fn answer(
         Some(FaultKind::Malformed { variant }) => {
             let real = route(shared, &req, ctx).await;
             corrupt(real, variant)
+        }
+        // The head of the answer; `handle` replaces the body.
+        Some(FaultKind::EndlessBody) => Response::bytes(200, "application/json", Vec::new()),
+        Some(FaultKind::Redirect { location, code }) => {
+            Response::text(code, "simulated fault: redirect\n").with_header("location", location)
         }
     };
     (Some(resp), name)
