@@ -1250,3 +1250,195 @@ fn server_text_is_printed_without_control_characters() {
         }
     }
 }
+
+/// Adds a fault rule for `count` requests under `prefix`.
+fn fault(s: &SimHandle, prefix: &str, kind: certbridge_sim::FaultKind, count: u64) {
+    s.add_fault(certbridge_sim::FaultSpec {
+        path_prefix: prefix.into(),
+        method: None,
+        kind,
+        count: Some(count),
+        rate: None,
+    })
+    .unwrap();
+}
+
+/// How many requests the simulator saw whose path starts with `prefix`.
+fn seen(s: &SimHandle, prefix: &str) -> usize {
+    s.requests()
+        .iter()
+        .filter(|r| r.path.starts_with(prefix))
+        .count()
+}
+
+const SS_ENV: [(&str, &str); 2] = [
+    ("CERTBRIDGE_SWISSSIGN_API_KEY", SS_KEY),
+    ("CERTBRIDGE_SWISSSIGN_ACCOUNT", "service.account"),
+];
+
+/// Registers and validates `name` for the first client; returns its product.
+fn swisssign_prevalidated(s: &SimHandle, name: &str) -> String {
+    let url = s.base_url();
+    let clients = json(&run(
+        &["swisssign", "clients", "--server", &url, "--json"],
+        &SS_ENV,
+    ));
+    let cli = clients[0]["uuid"].as_str().unwrap().to_string();
+    let pma = clients[0]["products"][0]["uuid"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let reg = json(&run(
+        &[
+            "swisssign",
+            "domain",
+            "register",
+            "--server",
+            &url,
+            "--client",
+            &cli,
+            "--json",
+            name,
+        ],
+        &SS_ENV,
+    ));
+    let record = &reg[0]["txt_record"];
+    s.publish_txt(
+        record["name"].as_str().unwrap(),
+        record["value"].as_str().unwrap(),
+    );
+    let cld = reg[0]["uuid"].as_str().unwrap().to_string();
+    json(&run(
+        &[
+            "swisssign",
+            "domain",
+            "validate",
+            "--server",
+            &url,
+            "--domain",
+            &cld,
+            "--json",
+        ],
+        &SS_ENV,
+    ));
+    pma
+}
+
+fn swisssign_issue(s: &SimHandle, pma: &str, name: &str, out: &Path, extra: &[&str]) -> Output {
+    let url = s.base_url();
+    let mut args = vec![
+        "swisssign",
+        "issue",
+        "--server",
+        &url,
+        "--product",
+        pma,
+        "--domain",
+        name,
+        "--out",
+        out.to_str().unwrap(),
+        "--json",
+    ];
+    args.extend_from_slice(extra);
+    run(&args, &SS_ENV)
+}
+
+fn redtrust_issue(s: &SimHandle) -> Output {
+    run(
+        &[
+            "redtrust",
+            "issue",
+            "--server",
+            &s.base_url(),
+            "--username",
+            "demo",
+            "--domain",
+            "local.users",
+            "--dn",
+            "cn=CLI Holder,o=Example,c=ES",
+            "--json",
+        ],
+        &[("CERTBRIDGE_REDTRUST_PASSWORD", "demo-password")],
+    )
+}
+
+/// A login answer whose `expiration` is already past (the token works):
+/// one login, then create and finalize, not a login before every step
+/// (issue 14, item 1).
+#[test]
+fn redtrust_issue_logs_in_once_with_a_token_that_arrives_expired() {
+    let s = sim(|_| {});
+    fault(
+        &s,
+        "/raapi/v1/auth/",
+        certbridge_sim::FaultKind::PastExpiry,
+        100,
+    );
+    let v = json(&redtrust_issue(&s));
+    assert_eq!(v["thumbprint"].as_str().map(str::len), Some(40));
+    assert_eq!(seen(&s, "/raapi/v1/auth/login"), 1);
+    assert_eq!(seen(&s, "/raapi/v1/auth/refresh-token"), 0);
+    assert_eq!(seen(&s, "/raapi/"), 3, "{:?}", s.requests());
+}
+
+/// `/v2/jwt` handing out a JWT whose `exp` is already past (the server
+/// takes it): one JWT request for the whole issuance (issue 14, item 1).
+#[test]
+fn swisssign_issue_fetches_a_jwt_that_arrives_expired_once() {
+    let s = sim(|c| c.swisssign.issue_delay_ms = 300);
+    let pma = swisssign_prevalidated(&s, "jwt-past.example");
+    fault(&s, "/v2/jwt/", certbridge_sim::FaultKind::PastExpiry, 100);
+    let dir = tempfile::tempdir().unwrap();
+    let o = swisssign_issue(&s, &pma, "jwt-past.example", dir.path(), &["--server-jwt"]);
+    json(&o);
+    assert_pair_matches(dir.path());
+    assert_eq!(seen(&s, "/v2/jwt/"), 1, "{:?}", s.requests());
+    assert!(seen(&s, "/v2/order/") >= 2, "the order was polled");
+}
+
+/// A server that hands out already-expired tokens and then refuses every
+/// one: a bounded number of logins (JWT requests), then the refusal
+/// (Redtrust `error [auth]`, SwissSign its JWT error), exit 1, never a loop.
+#[test]
+fn a_server_refusing_every_token_ends_in_an_auth_error_after_bounded_logins() {
+    let s = sim(|_| {});
+    fault(
+        &s,
+        "/raapi/v1/auth/",
+        certbridge_sim::FaultKind::PastExpiry,
+        100,
+    );
+    fault(
+        &s,
+        "/raapi/v1/csr/",
+        certbridge_sim::FaultKind::ExpiredToken,
+        100,
+    );
+    let o = redtrust_issue(&s);
+    let (_, err) = text(&o);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(err.contains("error [auth"), "{err}");
+    let auth = seen(&s, "/raapi/v1/auth/");
+    assert!((1..=4).contains(&auth), "{auth} auth requests");
+    assert!(seen(&s, "/raapi/") <= 8, "{:?}", s.requests());
+
+    let s = sim(|_| {});
+    let pma = swisssign_prevalidated(&s, "refused.example");
+    fault(&s, "/v2/jwt/", certbridge_sim::FaultKind::PastExpiry, 100);
+    fault(
+        &s,
+        "/v2/issue/",
+        certbridge_sim::FaultKind::ExpiredToken,
+        100,
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let o = swisssign_issue(&s, &pma, "refused.example", dir.path(), &["--server-jwt"]);
+    let (_, err) = text(&o);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    // SwissSign's refusal keeps its own code (JWT expired, 401), as the
+    // error vectors fix it.
+    assert!(err.contains("error [provider 009.250.0228]"), "{err}");
+    let jwts = seen(&s, "/v2/jwt/");
+    assert!((1..=2).contains(&jwts), "{jwts} JWT requests");
+    assert!(seen(&s, "/v2/issue/") <= 2, "{:?}", s.requests());
+}
