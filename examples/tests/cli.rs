@@ -1442,3 +1442,63 @@ fn a_server_refusing_every_token_ends_in_an_auth_error_after_bounded_logins() {
     assert!((1..=2).contains(&jwts), "{jwts} JWT requests");
     assert!(seen(&s, "/v2/issue/") <= 2, "{:?}", s.requests());
 }
+
+/// A dropped connection, a truncated or an empty body on one order status
+/// poll: the poll is repeated and `swisssign issue` completes, where it
+/// used to end with exit 1 and leave a live order behind (issue 14,
+/// item 14).
+#[test]
+fn swisssign_issue_survives_one_bad_status_poll() {
+    use certbridge_sim::{FaultKind, Malformed};
+    for (what, kind) in [
+        ("drop", FaultKind::Drop),
+        (
+            "truncated",
+            FaultKind::Malformed {
+                variant: Malformed::Truncated,
+            },
+        ),
+        (
+            "empty",
+            FaultKind::Malformed {
+                variant: Malformed::Empty,
+            },
+        ),
+    ] {
+        let s = sim(|c| c.swisssign.issue_delay_ms = 300);
+        let name = format!("poll-{what}.example");
+        let pma = swisssign_prevalidated(&s, &name);
+        fault(&s, "/v2/order/", kind, 1);
+        let dir = tempfile::tempdir().unwrap();
+        let o = swisssign_issue(&s, &pma, &name, dir.path(), &[]);
+        let v = json(&o);
+        assert!(v["order"].as_str().unwrap().starts_with("ord-"), "{what}");
+        assert_pair_matches(dir.path());
+        assert_eq!(seen(&s, "/v2/issue/"), 1, "{what}");
+        let faulted: Vec<_> = s
+            .requests()
+            .into_iter()
+            .filter(|r| r.path.starts_with("/v2/order/") && r.fault.is_some())
+            .collect();
+        assert_eq!(faulted.len(), 1, "{what}: {faulted:?}");
+        assert!(faulted[0].path.ends_with("/status"), "{what}: {faulted:?}");
+    }
+}
+
+/// A dropped connection on the CSR submission: exit 1 with an `ambiguous`
+/// error that says an order may exist and how to look for it, the new key
+/// kept, the CSR not submitted again.
+#[test]
+fn swisssign_issue_reports_a_lost_submission_as_ambiguous() {
+    let s = sim(|_| {});
+    let pma = swisssign_prevalidated(&s, "lost.example");
+    fault(&s, "/v2/issue/", certbridge_sim::FaultKind::Drop, 1);
+    let dir = tempfile::tempdir().unwrap();
+    let o = swisssign_issue(&s, &pma, "lost.example", dir.path(), &[]);
+    let (_, err) = text(&o);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(err.contains("error [ambiguous]"), "{err}");
+    assert!(err.contains("may have been created"), "{err}");
+    assert!(err.contains("new key is kept"), "{err}");
+    assert_eq!(seen(&s, "/v2/issue/"), 1);
+}

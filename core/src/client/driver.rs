@@ -230,8 +230,10 @@ impl Driver {
             self.check_cancel()?;
             match flow.next(self.now())? {
                 Step::Send(request) => {
-                    let response = self.send(request).await?;
-                    flow.receive(response, self.now())?;
+                    // A failed send goes to the flow, which knows whether
+                    // its request is safe to repeat (issue 14, item 14).
+                    let outcome = self.send(request).await;
+                    crate::flow::deliver(flow, outcome, self.now())?;
                 }
                 Step::Wait(until) => {
                     let millis = until.millis_since(self.now());
