@@ -236,6 +236,11 @@ impl<R> InFlight<R> {
             .ok_or_else(|| Error::protocol("flow", "receive() called with no request in flight"))
     }
 
+    /// What is in flight, if anything.
+    pub(crate) fn pending(&self) -> Option<&R> {
+        self.pending.as_ref()
+    }
+
     pub(crate) fn is_pending(&self) -> bool {
         self.pending.is_some()
     }

@@ -25,8 +25,8 @@ use crate::acme::nonce::{NewNonce, NoncePool};
 use crate::acme::order::{csr_der, Finalize, GetOrder, NewOrder, Order, OrderStatus};
 use crate::acme::problem::{self, Problem};
 use crate::acme::revoke::RevokeCert;
-use crate::error::Error;
-use crate::flow::{Flow, InFlight, Step};
+use crate::error::{AmbiguousSubmission, Error, Provider};
+use crate::flow::{garbled_json, Flow, InFlight, Step, Transient};
 use crate::http::{HttpRequest, HttpResponse};
 use crate::time::{Backoff, Deadline, Timestamp};
 
@@ -630,6 +630,12 @@ pub struct IssueFlow {
     replaces_dropped: bool,
     chain: Option<CertificateChain>,
     alternates: Vec<CertificateChain>,
+    /// Failed sends and unreadable answers of the current safe call.
+    transient: Transient,
+    /// When to repeat it.
+    retry_at: Option<Timestamp>,
+    /// The last answer did not parse (set by [`IssueFlow::parsed`]).
+    unreadable: bool,
 }
 
 impl std::fmt::Debug for IssueFlow {
@@ -709,7 +715,77 @@ impl IssueFlow {
             replaces_dropped: false,
             chain: None,
             alternates: Vec::new(),
+            transient: Transient::default(),
+            retry_at: None,
+            unreadable: false,
         }
+    }
+
+    /// Whether the call of `stage` is safe to repeat: POST-as-GET reads,
+    /// newAccount (a known key gets its account back, RFC 8555 section
+    /// 7.3.1) and challenge responses (section 7.5.1). newOrder and
+    /// finalize are not: a repeat could make a second order or meet an
+    /// order already finalized (issue 14, item 14).
+    fn safe_to_repeat(&self) -> bool {
+        !matches!(self.stage, Stage::NewOrder { .. } | Stage::Finalize)
+    }
+
+    /// Marks a parse failure: the answer itself was unusable.
+    fn parsed<T>(&mut self, r: Result<T, Error>) -> Result<T, Error> {
+        if r.is_err() {
+            self.unreadable = true;
+        }
+        r
+    }
+
+    /// Schedules a repeat of the current call, re-signed with a fresh
+    /// nonce; the error once [`crate::flow::MAX_TRANSIENT_RETRIES`] is used.
+    fn repeat(&mut self, err: Error, now: Timestamp) -> Result<(), Error> {
+        match self.transient.retry_at(now, err.retry_after()) {
+            Some(at) => {
+                self.retry_at = Some(at);
+                Ok(())
+            }
+            None => {
+                self.exchange = None;
+                self.stage = Stage::Finished;
+                self.chain = None;
+                Err(err)
+            }
+        }
+    }
+
+    /// newOrder or finalize went out and its answer was lost or unreadable.
+    fn ambiguous(&mut self, cause: String, location: Option<String>) -> Error {
+        let finalize = self.stage == Stage::Finalize;
+        self.exchange = None;
+        self.stage = Stage::Finished;
+        self.chain = None;
+        let (operation, may_exist, reference, pick_up) = if finalize {
+            (
+                "ACME finalize",
+                "the order may have been finalized with this CSR",
+                self.order.as_ref().map(|o| o.url.clone()),
+                "poll the order (POST-as-GET) and download the certificate once it is valid \
+                 instead of finalizing again",
+            )
+        } else {
+            (
+                "ACME newOrder",
+                "an order for these identifiers may have been created",
+                location,
+                "the account's orders list (RFC 8555 section 7.1.2.1) names it; a new order \
+                 for the same identifiers counts against the CA's rate limits",
+            )
+        };
+        Error::ambiguous(AmbiguousSubmission {
+            provider: Provider::Acme,
+            operation: operation.into(),
+            cause,
+            may_exist: may_exist.into(),
+            reference,
+            pick_up: pick_up.into(),
+        })
     }
 
     /// The session back (account URL, nonces) for the next operation.
@@ -976,7 +1052,7 @@ impl IssueFlow {
     fn handle(&mut self, response: HttpResponse, now: Timestamp) -> Result<(), Error> {
         match self.stage {
             Stage::Account => {
-                let account = NewAccount::parse(&response, now)?;
+                let account = self.parsed(NewAccount::parse(&response, now))?;
                 check_account_valid(&account)?;
                 self.session.account_url = Some(account.url);
                 self.stage = Stage::NewOrder {
@@ -1000,13 +1076,13 @@ impl IssueFlow {
                     .get(i)
                     .cloned()
                     .unwrap_or_default();
-                let authz = GetAuthorization::parse(&response, now, &url)?;
+                let authz = self.parsed(GetAuthorization::parse(&response, now, &url))?;
                 guard::check_identifier_ordered(&authz, &self.options.identifiers)?;
                 self.authorizations.push(authz);
                 self.stage = Stage::FetchAuthz(i + 1);
             }
             Stage::Respond(i) => {
-                let challenge = RespondChallenge::parse(&response, now)?;
+                let challenge = self.parsed(RespondChallenge::parse(&response, now))?;
                 let authz_index = self.chosen.get(i).map(|(a, _)| *a).unwrap_or(usize::MAX);
                 match challenge.status {
                     ChallengeStatus::Valid => {
@@ -1027,7 +1103,7 @@ impl IssueFlow {
                     .get(i)
                     .map(|a| a.url.clone())
                     .unwrap_or_default();
-                let authz = GetAuthorization::parse(&response, now, &url)?;
+                let authz = self.parsed(GetAuthorization::parse(&response, now, &url))?;
                 guard::check_identifier_ordered(&authz, &self.options.identifiers)?;
                 let status = authz.status;
                 let retry_after = authz.retry_after;
@@ -1059,11 +1135,11 @@ impl IssueFlow {
             },
             Stage::PollOrder => {
                 let url = self.order_ref()?.url.clone();
-                let order = GetOrder::parse(&response, now, &url)?;
+                let order = self.parsed(GetOrder::parse(&response, now, &url))?;
                 self.on_order(order, now)?;
             }
             Stage::Download => {
-                let chain = DownloadCertificate::parse(&response, now)?;
+                let chain = self.parsed(DownloadCertificate::parse(&response, now))?;
                 self.check_leaf(&chain)?;
                 let more = self.options.fetch_alternates && !chain.alternates.is_empty();
                 self.chain = Some(chain);
@@ -1074,7 +1150,7 @@ impl IssueFlow {
                 };
             }
             Stage::Alternates(i) => {
-                let chain = DownloadCertificate::parse(&response, now)?;
+                let chain = self.parsed(DownloadCertificate::parse(&response, now))?;
                 self.check_leaf(&chain)?;
                 self.alternates.push(chain);
                 self.stage = Stage::Alternates(i + 1);
@@ -1131,8 +1207,21 @@ impl Flow for IssueFlow {
                 "next() called while a response is still expected",
             ));
         }
+        if let Some(at) = self.retry_at {
+            if self.options.deadline.passed(now) {
+                self.stage = Stage::Finished;
+                return Err(Error::Timeout {
+                    what: "the ACME server to answer again".into(),
+                });
+            }
+            if now < at {
+                return Ok(Step::Wait(self.options.deadline.clamp(at)));
+            }
+            self.retry_at = None;
+        }
         if let Some(ex) = self.exchange.as_mut() {
-            // Nonce fetched or badNonce: sign the same call again.
+            // Nonce fetched, badNonce or a repeat after a lost answer: sign
+            // the same call again, with a fresh nonce.
             return ex.next(&mut self.session).map(Step::Send);
         }
         if self.stage == Stage::Finished {
@@ -1149,15 +1238,68 @@ impl Flow for IssueFlow {
             .exchange
             .as_mut()
             .ok_or_else(|| Error::protocol("flow", "receive() called with no request in flight"))?;
-        if let Some(final_response) = ex.receive(&mut self.session, response, now)? {
+        let was_nonce = ex.awaiting.pending() == Some(&Awaiting::Nonce);
+        let received = match ex.receive(&mut self.session, response, now) {
+            // A newNonce answer without a nonce (empty, from a proxy) or a
+            // 5xx: fetch again, within the bound.
+            Err(e) if was_nonce && (matches!(e, Error::Protocol { .. }) || e.is_retryable()) => {
+                return self.repeat(e, now);
+            }
+            other => other?,
+        };
+        if let Some(final_response) = received {
             self.exchange = None;
-            if let Err(e) = self.handle(final_response, now) {
-                self.stage = Stage::Finished;
-                self.chain = None;
-                return Err(e);
+            let success = final_response.is_success();
+            // Only a body that is no document at all is a transient fault;
+            // a well-formed answer the guards refuse is final. Certificates
+            // are PEM, so for downloads any parse failure counts.
+            let garbled = garbled_json(&final_response)
+                || matches!(self.stage, Stage::Download | Stage::Alternates(_));
+            if !self.safe_to_repeat() && garbled_json(&final_response) {
+                let location = final_response.headers.get("location").map(str::to_string);
+                let cause = format!(
+                    "HTTP {} with an empty, truncated or non-JSON body",
+                    final_response.status
+                );
+                return Err(self.ambiguous(cause, location));
+            }
+            self.unreadable = false;
+            match self.handle(final_response, now) {
+                Ok(()) => self.transient.reset(),
+                Err(e)
+                    if self.unreadable
+                        && self.safe_to_repeat()
+                        && ((success && garbled && matches!(e, Error::Protocol { .. }))
+                            || e.is_retryable()) =>
+                {
+                    return self.repeat(e, now);
+                }
+                Err(e) => {
+                    self.stage = Stage::Finished;
+                    self.chain = None;
+                    return Err(e);
+                }
             }
         }
         Ok(())
+    }
+
+    fn send_failed(&mut self, error: Error, now: Timestamp) -> Result<(), Error> {
+        let ex = self.exchange.as_mut().ok_or_else(|| {
+            Error::protocol("flow", "send_failed() called with no request in flight")
+        })?;
+        let awaiting = ex.awaiting.finish()?;
+        if !matches!(error, Error::Transport { .. }) {
+            self.exchange = None;
+            self.stage = Stage::Finished;
+            return Err(error);
+        }
+        if awaiting == Awaiting::Nonce || self.safe_to_repeat() {
+            // The exchange stays: the call is signed again with a fresh
+            // nonce (the lost one may have been used up by the server).
+            return self.repeat(error, now);
+        }
+        Err(self.ambiguous(error.to_string(), None))
     }
 
     fn solved(&mut self) -> Result<(), Error> {
@@ -1296,6 +1438,169 @@ mod tests {
             host.sent[9].headers.get("accept"),
             Some("application/pem-certificate-chain")
         );
+    }
+
+    /// One issuance's answers, each named by its call.
+    fn named_answers(cert: &str) -> Vec<(&'static str, HttpResponse)> {
+        vec![
+            (
+                "nonce",
+                HttpResponse::new(200, "").header("Replay-Nonce", "n1"),
+            ),
+            (
+                "new_order",
+                ok(201, "n2", ORDER_PENDING).header("Location", "https://ca/order/1"),
+            ),
+            (
+                "authz",
+                ok(
+                    200,
+                    "n3",
+                    r#"{"status":"pending","identifier":{"type":"dns","value":"x.example"},
+                    "challenges":[{"type":"http-01","url":"https://ca/ch/1","status":"pending","token":"tok1"}]}"#,
+                ),
+            ),
+            (
+                "challenge",
+                ok(
+                    200,
+                    "n4",
+                    r#"{"type":"http-01","url":"https://ca/ch/1","status":"processing","token":"tok1"}"#,
+                ),
+            ),
+            (
+                "poll_authz",
+                ok(
+                    200,
+                    "n5",
+                    r#"{"status":"valid","identifier":{"type":"dns","value":"x.example"},"challenges":[]}"#,
+                ),
+            ),
+            (
+                "finalize",
+                ok(
+                    200,
+                    "n6",
+                    r#"{"status":"processing","finalize":"https://ca/fin/1"}"#,
+                ),
+            ),
+            (
+                "poll_order",
+                ok(
+                    200,
+                    "n7",
+                    r#"{"status":"valid","finalize":"https://ca/fin/1","certificate":"https://ca/cert/1"}"#,
+                ),
+            ),
+            ("download", ok(200, "n8", cert)),
+        ]
+    }
+
+    /// The faults of issue 14 item 14; none carries a nonce, so the flow
+    /// fetches a fresh one before it signs the call again.
+    fn acme_faults() -> Vec<(&'static str, Result<HttpResponse, Error>)> {
+        use crate::flow::testing::{dropped, timed_out};
+        vec![
+            ("dropped connection", Err(dropped())),
+            ("timeout", Err(timed_out())),
+            (
+                "truncated body",
+                Ok(HttpResponse::new(200, "{\"status\":\"val")),
+            ),
+            ("empty body", Ok(HttpResponse::new(200, ""))),
+            (
+                "HTML 502",
+                Ok(HttpResponse::new(502, "<html>Bad gateway</html>")),
+            ),
+        ]
+    }
+
+    fn fault_run(
+        call: &str,
+        fault: Result<HttpResponse, Error>,
+    ) -> (Result<Issued, Error>, ScriptedHost, AccountKey) {
+        let key = AccountKey::generate_es256(&mut rand_core::OsRng);
+        let (csr, cert) = crate::crypto::key_match::testing::csr_and_pem_chain("x.example");
+        let mut outcomes = vec![];
+        for (name, answer) in named_answers(&cert) {
+            if name == call {
+                outcomes.push(fault.clone());
+                if name != "nonce" {
+                    outcomes.push(Ok(
+                        HttpResponse::new(200, "").header("Replay-Nonce", "fresh")
+                    ));
+                }
+            }
+            outcomes.push(Ok(answer));
+        }
+        let mut host = ScriptedHost::with_outcomes(Timestamp::from_secs(1000), outcomes);
+        let s = session(&key).with_account_url("https://ca/acct/1");
+        let options = IssueOptions::new(vec![Identifier::dns("x.example").unwrap()], csr);
+        let mut flow = IssueFlow::new(s, options);
+        let r = drive(&mut flow, &mut host);
+        (r, host, key)
+    }
+
+    /// Every POST-as-GET, the nonce fetch and the challenge response are
+    /// safe to repeat: one transient fault on any of them is retried,
+    /// re-signed with a fresh nonce, and the issuance completes (issue 14,
+    /// item 14).
+    #[test]
+    fn one_transient_fault_on_a_safe_call_is_retried_with_a_fresh_nonce() {
+        for (what, fault) in acme_faults() {
+            for call in [
+                "nonce",
+                "authz",
+                "challenge",
+                "poll_authz",
+                "poll_order",
+                "download",
+            ] {
+                let (r, host, key) = fault_run(call, fault.clone());
+                r.unwrap_or_else(|e| panic!("{what} on {call}: {e}"));
+                let extra = if call == "nonce" { 1 } else { 2 };
+                assert_eq!(host.sent.len(), 8 + extra, "{what} on {call}");
+                if call != "nonce" {
+                    // The repeat is signed with the nonce fetched after the
+                    // fault, not the one the lost request used.
+                    let i = host
+                        .sent
+                        .iter()
+                        .rposition(|r| r.url == "https://ca/nonce")
+                        .filter(|&i| i > 0)
+                        .unwrap_or_else(|| panic!("{what} on {call}: no nonce fetch"));
+                    let (h, _) = signed(&host.sent[i + 1], &key);
+                    assert_eq!(h["nonce"], "fresh", "{what} on {call}");
+                    assert_eq!(
+                        host.sent[i + 1].url,
+                        host.sent[i - 1].url,
+                        "{what} on {call}"
+                    );
+                }
+            }
+        }
+    }
+
+    /// newOrder and finalize are never repeated: a lost or unreadable
+    /// answer is `ambiguous`, finalize naming the order URL.
+    #[test]
+    fn a_transient_fault_on_new_order_or_finalize_is_ambiguous() {
+        for (what, fault) in acme_faults() {
+            if what == "HTML 502" {
+                continue; // an error status, returned as it is
+            }
+            for (call, sent, reference) in [
+                ("new_order", 2, None),
+                ("finalize", 6, Some("https://ca/order/1")),
+            ] {
+                let (r, host, _) = fault_run(call, fault.clone());
+                let err = r.unwrap_err();
+                assert_eq!(err.kind(), "ambiguous", "{what} on {call}: {err}");
+                assert_eq!(host.sent.len(), sent, "{what} on {call}: sent once");
+                let a = err.ambiguous_submission().unwrap();
+                assert_eq!(a.reference.as_deref(), reference, "{what} on {call}");
+            }
+        }
     }
 
     #[test]
