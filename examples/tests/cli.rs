@@ -1502,3 +1502,49 @@ fn swisssign_issue_reports_a_lost_submission_as_ambiguous() {
     assert!(err.contains("new key is kept"), "{err}");
     assert_eq!(seen(&s, "/v2/issue/"), 1);
 }
+
+/// `swisssign issue` stops waiting at `--wait` (default ten minutes, never
+/// forever unless asked) and prints the order reference, on stdout, so the
+/// order can be picked up (issue 14, item 12).
+#[test]
+fn swisssign_issue_stops_waiting_and_names_the_order() {
+    let s = sim(|c| c.swisssign.issue_delay_ms = 60_000);
+    let pma = swisssign_prevalidated(&s, "slow.example");
+    let dir = tempfile::tempdir().unwrap();
+    let o = swisssign_issue(&s, &pma, "slow.example", dir.path(), &["--wait", "1"]);
+    let (out, err) = text(&o);
+    assert_eq!(o.status.code(), Some(1), "{out} {err}");
+    assert!(err.contains("error [timeout]"), "{err}");
+    let v: serde_json::Value = serde_json::from_str(out.trim()).unwrap();
+    let order = v["order"].as_str().unwrap();
+    assert!(order.starts_with("ord-"), "{v}");
+    assert_eq!(v["issued"], false);
+    assert!(err.contains(order), "the error names the order: {err}");
+    assert!(
+        err.contains(&format!("certbridge swisssign status --order {order}")),
+        "{err}"
+    );
+    assert!(err.contains("new key is kept"), "{err}");
+    // The order is still there to be looked at.
+    let status = text(&run(
+        &[
+            "swisssign",
+            "status",
+            "--server",
+            &s.base_url(),
+            "--order",
+            order,
+        ],
+        &SS_ENV,
+    ))
+    .0;
+    assert!(
+        !status.trim().is_empty() && status.trim() != "ISSUED",
+        "{status}"
+    );
+    // `--wait` takes seconds or `forever`, nothing else.
+    let o = swisssign_issue(&s, &pma, "slow.example", dir.path(), &["--wait", "soon"]);
+    assert_eq!(o.status.code(), Some(2));
+    let help = text(&run(&["swisssign", "issue", "--help"], &[])).0;
+    assert!(help.contains("[default: 600]"), "{help}");
+}

@@ -531,9 +531,23 @@ pub struct IssueOptions {
     pub fetch_alternates: bool,
     /// Give up with a timeout after this.
     pub deadline: Deadline,
+    /// Give up with a timeout this many seconds after the flow's first
+    /// step, whatever `deadline` says (default [`DEFAULT_MAX_WAIT_SECS`]);
+    /// `None` polls until `deadline`, forever if that is
+    /// [`Deadline::NONE`]. No issuance polls forever unless asked to
+    /// (issue 14, item 12).
+    pub max_wait_secs: Option<u64>,
     /// Polling delays when the server sends no `Retry-After`.
     pub backoff: Backoff,
 }
+
+/// How long an ACME issuance waits by default for validation and issuance:
+/// ten minutes. CAs validate and issue within seconds to a minute; an order
+/// still pending after this is stuck, and an authorization's challenge is
+/// long retried by then (RFC 8555 section 8.2 leaves the retry schedule to
+/// the server). A caller that wants longer sets
+/// [`IssueOptions::max_wait_secs`] (issue 14, item 12).
+pub const DEFAULT_MAX_WAIT_SECS: u64 = 600;
 
 /// ACME's polling schedule when the server sends no `Retry-After`: 25 ms,
 /// then doubling up to 10 s. A CA that validates or issues within a few
@@ -550,7 +564,8 @@ pub const ACME_BACKOFF: Backoff = Backoff {
 
 impl IssueOptions {
     /// Options for `identifiers` and `csr` with the defaults: http-01 then
-    /// dns-01 then tls-alpn-01, no deadline, [`ACME_BACKOFF`].
+    /// dns-01 then tls-alpn-01, no fixed deadline but at most
+    /// [`DEFAULT_MAX_WAIT_SECS`] from the first step, [`ACME_BACKOFF`].
     pub fn new(identifiers: Vec<Identifier>, csr: Vec<u8>) -> Self {
         IssueOptions {
             identifiers,
@@ -567,6 +582,7 @@ impl IssueOptions {
             not_after: None,
             fetch_alternates: false,
             deadline: Deadline::NONE,
+            max_wait_secs: Some(DEFAULT_MAX_WAIT_SECS),
             backoff: ACME_BACKOFF,
         }
     }
@@ -636,6 +652,9 @@ pub struct IssueFlow {
     retry_at: Option<Timestamp>,
     /// The last answer did not parse (set by [`IssueFlow::parsed`]).
     unreadable: bool,
+    /// The effective deadline: `options.deadline`, or earlier by
+    /// `options.max_wait_secs` from the first step.
+    deadline: Option<Deadline>,
 }
 
 impl std::fmt::Debug for IssueFlow {
@@ -718,7 +737,20 @@ impl IssueFlow {
             transient: Transient::default(),
             retry_at: None,
             unreadable: false,
+            deadline: None,
         }
+    }
+
+    /// The deadline in force, fixed at the first step from
+    /// [`IssueOptions::deadline`] and [`IssueOptions::max_wait_secs`].
+    fn deadline(&mut self, now: Timestamp) -> Deadline {
+        *self.deadline.get_or_insert_with(|| {
+            let limit = self.options.max_wait_secs.map(|s| now.plus_secs(s));
+            match (self.options.deadline.0, limit) {
+                (Some(d), Some(l)) => Deadline::at(d.min(l)),
+                (d, l) => Deadline(d.or(l)),
+            }
+        })
     }
 
     /// Whether the call of `stage` is safe to repeat: POST-as-GET reads,
@@ -819,13 +851,19 @@ impl IssueFlow {
 
     /// Waits for a scheduled poll; `Some` step if the caller must wait.
     fn poll_wait(&mut self, now: Timestamp, what: &str) -> Result<Option<Step<Issued>>, Error> {
-        if self.options.deadline.passed(now) {
+        let deadline = self.deadline(now);
+        if deadline.passed(now) {
+            let order = self
+                .order
+                .as_ref()
+                .map(|o| format!(" (order {})", o.url))
+                .unwrap_or_default();
             return Err(Error::Timeout {
-                what: what.to_string(),
+                what: format!("{what}{order}"),
             });
         }
         match self.wait_until {
-            Some(t) if t > now => Ok(Some(Step::Wait(self.options.deadline.clamp(t)))),
+            Some(t) if t > now => Ok(Some(Step::Wait(deadline.clamp(t)))),
             _ => {
                 self.wait_until = None;
                 Ok(None)
@@ -1207,15 +1245,16 @@ impl Flow for IssueFlow {
                 "next() called while a response is still expected",
             ));
         }
+        let deadline = self.deadline(now);
         if let Some(at) = self.retry_at {
-            if self.options.deadline.passed(now) {
+            if deadline.passed(now) {
                 self.stage = Stage::Finished;
                 return Err(Error::Timeout {
                     what: "the ACME server to answer again".into(),
                 });
             }
             if now < at {
-                return Ok(Step::Wait(self.options.deadline.clamp(at)));
+                return Ok(Step::Wait(deadline.clamp(at)));
             }
             self.retry_at = None;
         }
@@ -1601,6 +1640,47 @@ mod tests {
                 assert_eq!(a.reference.as_deref(), reference, "{what} on {call}");
             }
         }
+    }
+
+    /// An order that stays `processing`: the default limit ends the
+    /// polling after ten minutes with a timeout naming the order; with
+    /// `max_wait_secs: None` the caller asked to wait on (issue 14, item 12).
+    #[test]
+    fn polling_ends_at_the_default_limit_unless_asked_to_wait_on() {
+        let processing = || {
+            ok(
+                200,
+                "n",
+                r#"{"status":"processing","finalize":"https://ca/fin/1"}"#,
+            )
+        };
+        let run = |max_wait_secs: Option<u64>| {
+            let key = AccountKey::generate_es256(&mut rand_core::OsRng);
+            let (csr, cert) = crate::crypto::key_match::testing::csr_and_pem_chain("x.example");
+            let mut outcomes: Vec<_> = named_answers(&cert)
+                .into_iter()
+                .take(6)
+                .map(|(_, a)| Ok(a))
+                .collect();
+            outcomes.extend(std::iter::repeat_n(Ok(processing()), 400));
+            let t0 = Timestamp::from_secs(1000);
+            let mut host = ScriptedHost::with_outcomes(t0, outcomes);
+            let mut options = IssueOptions::new(vec![Identifier::dns("x.example").unwrap()], csr);
+            options.max_wait_secs = max_wait_secs;
+            let s = session(&key).with_account_url("https://ca/acct/1");
+            let r = drive(&mut IssueFlow::new(s, options), &mut host);
+            (r, host.now.millis_since(t0), host.sent.len())
+        };
+        let (r, elapsed, _) = run(Some(DEFAULT_MAX_WAIT_SECS));
+        let e = r.unwrap_err();
+        assert_eq!(e.kind(), "timeout", "{e}");
+        assert!(e.to_string().contains("https://ca/order/1"), "{e}");
+        assert_eq!(elapsed, DEFAULT_MAX_WAIT_SECS * 1000);
+        let (r, elapsed, sent) = run(None);
+        // Polled on until the script ran out, far past ten minutes.
+        assert!(r.unwrap_err().to_string().contains("ran out"));
+        assert!(elapsed > 3_000_000, "{elapsed}");
+        assert_eq!(sent, 6 + 400 + 1);
     }
 
     #[test]

@@ -23,6 +23,15 @@ use crate::swisssign::order::{GetOrderStatus, OrderStatus};
 use crate::swisssign::refs::{OrderRef, ProductRef};
 use crate::time::{Backoff, Deadline, Timestamp};
 
+/// How long a SwissSign issuance is usually given before the caller stops
+/// waiting and keeps the order reference: ten minutes. Automated DV orders
+/// issue within seconds; an order waiting on an RA operator
+/// (`PENDING_AUTH`) can take days and is better picked up later with
+/// [`IssueFlow::resume`] than waited on by a process. The flow takes the
+/// caller's [`Deadline`]; [`Deadline::NONE`] is the explicit request to poll
+/// until a terminal status (issue 14, item 12).
+pub const DEFAULT_WAIT_SECS: u64 = 600;
+
 /// The result of a finished issuance.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct IssuedCertificate {
