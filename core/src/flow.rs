@@ -75,7 +75,8 @@ pub trait Flow {
     fn receive(&mut self, response: HttpResponse, now: Timestamp) -> Result<(), Error>;
 
     /// The request of the last `Send` got no answer: the connection failed
-    /// or timed out (`error`, usually [`Error::Transport`]). Instead of a
+    /// or timed out (`error`: [`Error::Transport`], or [`Error::Timeout`]
+    /// from a host whose request timer fired). Instead of a
     /// response, the flow learns this and decides by itself: a read that is
     /// safe to repeat is tried again after a backoff, at most
     /// [`MAX_TRANSIENT_RETRIES`] times in a row; a submission that may have

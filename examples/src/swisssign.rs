@@ -60,6 +60,15 @@ pub enum Cmd {
     },
     /// Revoke by serial and issuer, or by order.
     Revoke(RevokeArgs),
+    /// List orders (`POST /v2/orders`), e.g. to find one whose submission
+    /// answer was lost.
+    Orders {
+        #[command(flatten)]
+        conn: Conn,
+        /// Only orders created after this time (RFC 3339).
+        #[arg(long, value_name = "RFC3339")]
+        since: Option<String>,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -355,6 +364,30 @@ pub async fn run(cmd: Cmd) -> Result<Output, Failure> {
             })
         }
         Cmd::Issue(a) => issue(a).await,
+        Cmd::Orders { conn, since } => {
+            let search = certbridge::swisssign::order::OrderSearch {
+                start_after: since,
+                ..Default::default()
+            };
+            let orders = conn.client()?.orders(&search).await?;
+            let summary = orders
+                .iter()
+                .map(|o| {
+                    format!(
+                        "{} {} {}",
+                        o.uuid,
+                        o.status.as_str(),
+                        o.created_on.as_deref().unwrap_or("?")
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join("\n");
+            Ok(Output {
+                summary,
+                json: serde_json::to_value(&orders).unwrap_or_default(),
+                as_json: conn.net.json,
+            })
+        }
         Cmd::Status { conn, order } => {
             let order_ref: OrderRef = order.parse()?;
             let status = conn.client()?.order_status(&order_ref).await?;
@@ -420,6 +453,10 @@ async fn issue(a: IssueArgs) -> Result<Output, Failure> {
         a.domains.join(", "),
         product
     ));
+    let submitted_after = certbridge::client::Clock::now(&certbridge::client::SystemClock)
+        .plus_secs(0)
+        .millis()
+        .saturating_sub(60_000);
     let mut flow = IssueFlow::new(session, product.clone(), csr.der(), deadline)?;
     let result = driver.run(&mut flow).await;
     if let (Err(e), Some(order)) = (&result, flow.order()) {
@@ -438,6 +475,15 @@ async fn issue(a: IssueArgs) -> Result<Output, Failure> {
             "order {order} is still open at SwissSign (last status {status}); check it with \
              `certbridge swisssign status --order {order}`"
         ));
+    }
+    if let Err(e) = &result {
+        if e.kind() == "ambiguous" && flow.order().is_none() {
+            let since = Timestamp::from_millis(submitted_after).to_rfc3339();
+            progress(format!(
+                "look for the order with `certbridge swisssign orders --since {since}` before \
+                 issuing again"
+            ));
+        }
     }
     let issued = pending.keep_on_error(result)?;
     let files = pending.keep_on_error(

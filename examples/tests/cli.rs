@@ -1443,8 +1443,8 @@ fn a_server_refusing_every_token_ends_in_an_auth_error_after_bounded_logins() {
     assert!(seen(&s, "/v2/issue/") <= 2, "{:?}", s.requests());
 }
 
-/// A dropped connection, a truncated or an empty body on one order status
-/// poll: the poll is repeated and `swisssign issue` completes, where it
+/// A dropped connection, a timeout, a truncated or an empty body on one
+/// order status poll: the poll is repeated and `swisssign issue` completes, where it
 /// used to end with exit 1 and leave a live order behind (issue 14,
 /// item 14).
 #[test]
@@ -1452,6 +1452,8 @@ fn swisssign_issue_survives_one_bad_status_poll() {
     use certbridge_sim::{FaultKind, Malformed};
     for (what, kind) in [
         ("drop", FaultKind::Drop),
+        // Past the one-second `--timeout` below: the client gives up on it.
+        ("timeout", FaultKind::Delay { ms: 2_500 }),
         (
             "truncated",
             FaultKind::Malformed {
@@ -1470,7 +1472,7 @@ fn swisssign_issue_survives_one_bad_status_poll() {
         let pma = swisssign_prevalidated(&s, &name);
         fault(&s, "/v2/order/", kind, 1);
         let dir = tempfile::tempdir().unwrap();
-        let o = swisssign_issue(&s, &pma, &name, dir.path(), &[]);
+        let o = swisssign_issue(&s, &pma, &name, dir.path(), &["--timeout", "1"]);
         let v = json(&o);
         assert!(v["order"].as_str().unwrap().starts_with("ord-"), "{what}");
         assert_pair_matches(dir.path());
@@ -1485,14 +1487,22 @@ fn swisssign_issue_survives_one_bad_status_poll() {
     }
 }
 
-/// A dropped connection on the CSR submission: exit 1 with an `ambiguous`
-/// error that says an order may exist and how to look for it, the new key
-/// kept, the CSR not submitted again.
+/// A truncated answer to the CSR submission: exit 1 with an `ambiguous`
+/// error that says an order may exist and how to look for it (a command
+/// that finds it), the new key kept, the CSR not submitted again.
 #[test]
 fn swisssign_issue_reports_a_lost_submission_as_ambiguous() {
     let s = sim(|_| {});
     let pma = swisssign_prevalidated(&s, "lost.example");
-    fault(&s, "/v2/issue/", certbridge_sim::FaultKind::Drop, 1);
+    // The order is made, its answer cut short: the reference is lost.
+    fault(
+        &s,
+        "/v2/issue/",
+        certbridge_sim::FaultKind::Malformed {
+            variant: certbridge_sim::Malformed::Truncated,
+        },
+        1,
+    );
     let dir = tempfile::tempdir().unwrap();
     let o = swisssign_issue(&s, &pma, "lost.example", dir.path(), &[]);
     let (_, err) = text(&o);
@@ -1501,6 +1511,26 @@ fn swisssign_issue_reports_a_lost_submission_as_ambiguous() {
     assert!(err.contains("may have been created"), "{err}");
     assert!(err.contains("new key is kept"), "{err}");
     assert_eq!(seen(&s, "/v2/issue/"), 1);
+    // The hint's command finds the order the lost answer would have named.
+    let hint = err
+        .split('`')
+        .find(|part| part.starts_with("certbridge swisssign orders"))
+        .unwrap_or_else(|| panic!("no orders hint: {err}"));
+    let since = hint.rsplit(' ').next().unwrap();
+    let listed = text(&run(
+        &[
+            "swisssign",
+            "orders",
+            "--server",
+            &s.base_url(),
+            "--since",
+            since,
+        ],
+        &SS_ENV,
+    ))
+    .0;
+    assert_eq!(listed.lines().count(), 1, "{listed}");
+    assert!(listed.starts_with("ord-"), "{listed}");
 }
 
 /// `swisssign issue` stops waiting at `--wait` (default ten minutes, never

@@ -1328,7 +1328,7 @@ impl Flow for IssueFlow {
             Error::protocol("flow", "send_failed() called with no request in flight")
         })?;
         let awaiting = ex.awaiting.finish()?;
-        if !matches!(error, Error::Transport { .. }) {
+        if !matches!(error, Error::Transport { .. } | Error::Timeout { .. }) {
             self.exchange = None;
             self.stage = Stage::Finished;
             return Err(error);

@@ -136,7 +136,7 @@ impl SwissSignClient {
                 })
                 .await;
             let transient_failure = match &result {
-                Err(Error::Transport { .. }) => true,
+                Err(Error::Transport { .. } | Error::Timeout { .. }) => true,
                 Err(_) => unreadable.load(std::sync::atomic::Ordering::Relaxed),
                 Ok(_) => false,
             };

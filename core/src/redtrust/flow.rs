@@ -335,7 +335,7 @@ impl Flow for IssueFlow {
 
     fn send_failed(&mut self, error: Error, now: Timestamp) -> Result<(), Error> {
         let sent = self.in_flight.finish()?;
-        if !matches!(error, Error::Transport { .. }) {
+        if !matches!(error, Error::Transport { .. } | Error::Timeout { .. }) {
             self.done = true;
             return Err(error);
         }
