@@ -293,6 +293,22 @@ pub(crate) mod testing {
         Error::transport("operation timed out")
     }
 
+    /// The transient faults of issue 14 item 14 as a host sees them: two
+    /// failed sends and three unusable 200 answers (`truncated`: the cut
+    /// body to use).
+    pub fn transient_faults(truncated: &str) -> Vec<(&'static str, Result<HttpResponse, Error>)> {
+        vec![
+            ("dropped connection", Err(dropped())),
+            ("timeout", Err(timed_out())),
+            ("truncated body", Ok(HttpResponse::new(200, truncated))),
+            ("empty body", Ok(HttpResponse::new(200, ""))),
+            (
+                "non-JSON body",
+                Ok(HttpResponse::new(200, "<html>maintenance</html>")),
+            ),
+        ]
+    }
+
     impl Host for ScriptedHost {
         fn now(&mut self) -> Timestamp {
             self.now

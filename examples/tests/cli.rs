@@ -148,22 +148,7 @@ fn redtrust_issue_and_renew() {
     let s = sim(|_| {});
     let url = s.base_url();
     let env = [("CERTBRIDGE_REDTRUST_PASSWORD", "demo-password")];
-    let v = json(&run(
-        &[
-            "redtrust",
-            "issue",
-            "--server",
-            &url,
-            "--username",
-            "demo",
-            "--domain",
-            "local.users",
-            "--dn",
-            "cn=CLI Holder,o=Example,c=ES",
-            "--json",
-        ],
-        &env,
-    ));
+    let v = json(&redtrust_issue(&s));
     let thumb = v["thumbprint"].as_str().unwrap().to_string();
     assert_eq!(thumb.len(), 40);
     let v = json(&run(
@@ -195,53 +180,8 @@ fn redtrust_issue_and_renew() {
 fn swisssign_prevalidate_issue_revoke_writes_a_private_key_0600() {
     let s = sim(|_| {});
     let url = s.base_url();
-    let env = [
-        ("CERTBRIDGE_SWISSSIGN_API_KEY", SS_KEY),
-        ("CERTBRIDGE_SWISSSIGN_ACCOUNT", "service.account"),
-    ];
-    let clients = json(&run(
-        &["swisssign", "clients", "--server", &url, "--json"],
-        &env,
-    ));
-    let cli = clients[0]["uuid"].as_str().unwrap().to_string();
-    let pma = clients[0]["products"][0]["uuid"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    let reg = json(&run(
-        &[
-            "swisssign",
-            "domain",
-            "register",
-            "--server",
-            &url,
-            "--client",
-            &cli,
-            "--json",
-            "cli.example",
-        ],
-        &env,
-    ));
-    let record = &reg[0]["txt_record"];
-    s.publish_txt(
-        record["name"].as_str().unwrap(),
-        record["value"].as_str().unwrap(),
-    );
-    let cld = reg[0]["uuid"].as_str().unwrap().to_string();
-    let v = json(&run(
-        &[
-            "swisssign",
-            "domain",
-            "validate",
-            "--server",
-            &url,
-            "--domain",
-            &cld,
-            "--json",
-        ],
-        &env,
-    ));
-    assert_eq!(v["validated"], true);
+    let env = SS_ENV;
+    let pma = swisssign_prevalidated(&s, "cli.example");
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().to_str().unwrap();
     let v = json(&run(
@@ -1308,7 +1248,7 @@ fn swisssign_prevalidated(s: &SimHandle, name: &str) -> String {
         record["value"].as_str().unwrap(),
     );
     let cld = reg[0]["uuid"].as_str().unwrap().to_string();
-    json(&run(
+    let v = json(&run(
         &[
             "swisssign",
             "domain",
@@ -1321,6 +1261,7 @@ fn swisssign_prevalidated(s: &SimHandle, name: &str) -> String {
         ],
         &SS_ENV,
     ));
+    assert_eq!(v["validated"], true);
     pma
 }
 
@@ -1449,24 +1390,8 @@ fn a_server_refusing_every_token_ends_in_an_auth_error_after_bounded_logins() {
 /// item 14).
 #[test]
 fn swisssign_issue_survives_one_bad_status_poll() {
-    use certbridge_sim::{FaultKind, Malformed};
-    for (what, kind) in [
-        ("drop", FaultKind::Drop),
-        // Past the one-second `--timeout` below: the client gives up on it.
-        ("timeout", FaultKind::Delay { ms: 2_500 }),
-        (
-            "truncated",
-            FaultKind::Malformed {
-                variant: Malformed::Truncated,
-            },
-        ),
-        (
-            "empty",
-            FaultKind::Malformed {
-                variant: Malformed::Empty,
-            },
-        ),
-    ] {
+    // The delay is past the one-second `--timeout` below.
+    for (what, kind) in certbridge_sim::faults::transient_kinds() {
         let s = sim(|c| c.swisssign.issue_delay_ms = 300);
         let name = format!("poll-{what}.example");
         let pma = swisssign_prevalidated(&s, &name);

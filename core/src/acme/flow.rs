@@ -1538,20 +1538,12 @@ mod tests {
     /// The faults of issue 14 item 14; none carries a nonce, so the flow
     /// fetches a fresh one before it signs the call again.
     fn acme_faults() -> Vec<(&'static str, Result<HttpResponse, Error>)> {
-        use crate::flow::testing::{dropped, timed_out};
-        vec![
-            ("dropped connection", Err(dropped())),
-            ("timeout", Err(timed_out())),
-            (
-                "truncated body",
-                Ok(HttpResponse::new(200, "{\"status\":\"val")),
-            ),
-            ("empty body", Ok(HttpResponse::new(200, ""))),
-            (
-                "HTML 502",
-                Ok(HttpResponse::new(502, "<html>Bad gateway</html>")),
-            ),
-        ]
+        let mut faults = crate::flow::testing::transient_faults("{\"status\":\"val");
+        faults.push((
+            "HTML 502",
+            Ok(HttpResponse::new(502, "<html>Bad gateway</html>")),
+        ));
+        faults
     }
 
     fn fault_run(

@@ -631,16 +631,7 @@ mod tests {
     }
 
     fn faults() -> Vec<(&'static str, Result<HttpResponse, Error>)> {
-        use crate::flow::testing::{dropped, timed_out};
-        vec![
-            ("dropped connection", Err(dropped())),
-            ("timeout", Err(timed_out())),
-            (
-                "truncated body",
-                Ok(HttpResponse::new(200, "{\"message\":\"ok\",\"da")),
-            ),
-            ("empty body", Ok(HttpResponse::new(200, ""))),
-        ]
+        crate::flow::testing::transient_faults("{\"message\":\"ok\",\"da")
     }
 
     fn created() -> HttpResponse {

@@ -639,32 +639,15 @@ mod tests {
     #[test]
     fn user_secret_sessions_fetch_the_jwt_first() {
         let t0 = Timestamp::from_secs(1_000);
-        let session = Session::with_user_secret(
-            SwissSignConfig::production(),
-            "service.account",
-            Secret::new("n1dNUaDMoOJSG4Ak"),
-        )
-        .unwrap();
-        let jwt = crate::crypto::jwt::encode_hs256(
-            &crate::swisssign::JwtClaims::for_account("service.account", t0),
-            b"k",
-        )
-        .unwrap();
+        let (mut f, jwt) = user_secret_flow(t0);
         let mut host = ScriptedHost::new(
             t0,
             vec![
-                HttpResponse::new(200, jwt.expose()),
+                HttpResponse::new(200, jwt.clone()),
                 order_body("ISSUED"),
                 chain_body(),
             ],
         );
-        let mut f = IssueFlow::new(
-            session,
-            ProductRef::new(PMA).unwrap(),
-            CSR.as_bytes(),
-            Deadline::NONE,
-        )
-        .unwrap();
         drive(&mut f, &mut host).unwrap();
         assert_eq!(
             host.sent[0].url,
@@ -672,7 +655,7 @@ mod tests {
         );
         assert_eq!(
             host.sent[1].headers.get("authorization"),
-            Some(format!("Bearer {}", jwt.expose()).as_str())
+            Some(format!("Bearer {jwt}").as_str())
         );
     }
 
@@ -682,33 +665,16 @@ mod tests {
         // still takes it. One JWT request, not one before every call
         // (issue 14, item 1).
         let t0 = Timestamp::from_secs(1_000_000);
-        let session = Session::with_user_secret(
-            SwissSignConfig::production(),
-            "service.account",
-            Secret::new("n1dNUaDMoOJSG4Ak"),
-        )
-        .unwrap();
-        let jwt = crate::crypto::jwt::encode_hs256(
-            &crate::swisssign::JwtClaims::for_account("service.account", Timestamp::from_secs(1)),
-            b"k",
-        )
-        .unwrap();
+        let (mut f, jwt) = user_secret_flow(Timestamp::from_secs(1));
         let mut host = ScriptedHost::new(
             t0,
             vec![
-                HttpResponse::new(200, jwt.expose()),
+                HttpResponse::new(200, jwt),
                 order_body("NEW"),
                 HttpResponse::new(200, "\"ISSUED\""),
                 chain_body(),
             ],
         );
-        let mut f = IssueFlow::new(
-            session,
-            ProductRef::new(PMA).unwrap(),
-            CSR.as_bytes(),
-            Deadline::NONE,
-        )
-        .unwrap();
         drive(&mut f, &mut host).unwrap();
         let jwts = host
             .sent
@@ -757,23 +723,12 @@ mod tests {
 
     /// The transient faults of issue 14 item 14, as what the host sees.
     fn faults() -> Vec<(&'static str, Result<HttpResponse, Error>)> {
-        use crate::flow::testing::{dropped, timed_out};
-        vec![
-            ("dropped connection", Err(dropped())),
-            ("timeout", Err(timed_out())),
-            (
-                "truncated body",
-                Ok(HttpResponse::new(200, "{\"status\":\"ISS")),
-            ),
-            ("empty body", Ok(HttpResponse::new(200, ""))),
-            (
-                "non-JSON body",
-                Ok(HttpResponse::new(200, "<html>maintenance</html>")),
-            ),
-        ]
+        crate::flow::testing::transient_faults("{\"status\":\"ISS")
     }
 
-    fn user_secret_flow(t0: Timestamp) -> (IssueFlow, String) {
+    /// A flow with a user-secret session and the JWT `/v2/jwt` would
+    /// answer, made at `issued_at`.
+    fn user_secret_flow(issued_at: Timestamp) -> (IssueFlow, String) {
         let session = Session::with_user_secret(
             SwissSignConfig::production(),
             "service.account",
@@ -781,7 +736,7 @@ mod tests {
         )
         .unwrap();
         let jwt = crate::crypto::jwt::encode_hs256(
-            &crate::swisssign::JwtClaims::for_account("service.account", t0),
+            &crate::swisssign::JwtClaims::for_account("service.account", issued_at),
             b"k",
         )
         .unwrap();

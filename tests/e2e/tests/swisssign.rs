@@ -194,26 +194,10 @@ fn impatient_driver(millis: u64) -> certbridge::client::Driver {
     )
 }
 
-/// The simulator's transient faults of issue 14 item 14; a delay past the
-/// client's 500 ms request timeout is a timeout.
+/// The simulator's transient faults (issue 14, item 14); its delay is past
+/// the client's 500 ms request timeout.
 fn transient_faults() -> Vec<(&'static str, FaultKind)> {
-    use certbridge_sim::Malformed;
-    vec![
-        ("drop", FaultKind::Drop),
-        ("timeout", FaultKind::Delay { ms: 1_500 }),
-        (
-            "truncated",
-            FaultKind::Malformed {
-                variant: Malformed::Truncated,
-            },
-        ),
-        (
-            "empty",
-            FaultKind::Malformed {
-                variant: Malformed::Empty,
-            },
-        ),
-    ]
+    certbridge_sim::faults::transient_kinds()
 }
 
 fn once(prefix: &str, kind: FaultKind) -> FaultSpec {

@@ -62,6 +62,29 @@ pub enum FaultKind {
     },
 }
 
+/// The transient faults of issue 14 item 14, by name: a dropped
+/// connection, a delay past a client request timeout of up to 2 s, a
+/// truncated and an empty body. Clients must repeat a safe read after each
+/// and must not repeat a submission.
+pub fn transient_kinds() -> Vec<(&'static str, FaultKind)> {
+    vec![
+        ("drop", FaultKind::Drop),
+        ("timeout", FaultKind::Delay { ms: 2_500 }),
+        (
+            "truncated",
+            FaultKind::Malformed {
+                variant: Malformed::Truncated,
+            },
+        ),
+        (
+            "empty",
+            FaultKind::Malformed {
+                variant: Malformed::Empty,
+            },
+        ),
+    ]
+}
+
 fn default_prefix() -> String {
     "/".into()
 }
