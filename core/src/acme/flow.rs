@@ -1331,6 +1331,7 @@ impl Flow for IssueFlow {
         if !matches!(error, Error::Transport { .. } | Error::Timeout { .. }) {
             self.exchange = None;
             self.stage = Stage::Finished;
+            self.chain = None;
             return Err(error);
         }
         if awaiting == Awaiting::Nonce || self.safe_to_repeat() {
