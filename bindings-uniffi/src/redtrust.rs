@@ -438,6 +438,16 @@ impl RedtrustIssueFlow {
         Ok(self.lock()?.receive(response, now)?)
     }
 
+    /// The request of the last `Send` step failed without an answer
+    /// (`reason`: what the host's HTTP stack said). The flow repeats a read
+    /// that is safe to repeat, after a `Wait` step, or ends with an
+    /// `ambiguous` error for a submission (issue 14, item 14).
+    pub fn send_failed(&self, reason: String, now: Timestamp) -> Result<()> {
+        Ok(self
+            .lock()?
+            .send_failed(certbridge::Error::transport(reason), now)?)
+    }
+
     /// The session as refreshed so far: keep it for the next call instead
     /// of logging in again.
     pub fn session(&self) -> Option<Arc<RedtrustSession>> {

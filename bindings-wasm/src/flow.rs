@@ -41,6 +41,16 @@ pub(crate) fn receive<F: Flow>(
     js(response_from_js(response).and_then(|r| flow.receive(r, now_or_date(now))))
 }
 
+/// `flow.sendFailed(reason, now)`: the host's request got no answer; the
+/// core decides whether to repeat it (issue 14, item 14).
+pub(crate) fn send_failed<F: Flow>(
+    flow: &mut F,
+    reason: String,
+    now: Option<f64>,
+) -> Result<(), JsValue> {
+    js(flow.send_failed(Error::transport(reason), now_or_date(now)))
+}
+
 /// `{session}`, `{username, password, domain?}` or `{tempToken}` as the
 /// core's Redtrust credentials.
 fn credentials(v: &JsValue) -> Result<Credentials, Error> {
@@ -100,6 +110,14 @@ impl JsRedtrustIssueFlow {
     /// The answer to the request of the last `send` step.
     pub fn receive(&mut self, response: &JsHttpResponse, now: Option<f64>) -> Result<(), JsValue> {
         receive(&mut self.inner, response, now)
+    }
+
+    /// The request of the last `send` step failed without an answer
+    /// (`reason`: the fetch error's message): a safe read is repeated after
+    /// a `wait` step, a submission ends with an `ambiguous` error.
+    #[wasm_bindgen(js_name = sendFailed)]
+    pub fn send_failed(&mut self, reason: String, now: Option<f64>) -> Result<(), JsValue> {
+        send_failed(&mut self.inner, reason, now)
     }
 
     /// The session as refreshed so far: keep it for the next flow instead of
@@ -164,6 +182,14 @@ impl JsAcmeIssueFlow {
     /// The answer to the request of the last `send` step.
     pub fn receive(&mut self, response: &JsHttpResponse, now: Option<f64>) -> Result<(), JsValue> {
         receive(&mut self.inner, response, now)
+    }
+
+    /// The request of the last `send` step failed without an answer
+    /// (`reason`: the fetch error's message): a safe read is repeated after
+    /// a `wait` step, a submission ends with an `ambiguous` error.
+    #[wasm_bindgen(js_name = sendFailed)]
+    pub fn send_failed(&mut self, reason: String, now: Option<f64>) -> Result<(), JsValue> {
+        send_failed(&mut self.inner, reason, now)
     }
 
     /// The tasks of the last `solve` step are published.

@@ -547,6 +547,14 @@ impl JsSwissSignIssueFlow {
         crate::flow::receive(&mut self.inner, response, now)
     }
 
+    /// The request of the last `send` step failed without an answer
+    /// (`reason`: the fetch error's message): a safe read is repeated after
+    /// a `wait` step, a submission ends with an `ambiguous` error.
+    #[wasm_bindgen(js_name = sendFailed)]
+    pub fn send_failed(&mut self, reason: String, now: Option<f64>) -> Result<(), JsValue> {
+        crate::flow::send_failed(&mut self.inner, reason, now)
+    }
+
     /// The order, once submitted.
     #[wasm_bindgen(getter)]
     pub fn order(&self) -> Option<String> {

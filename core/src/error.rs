@@ -130,6 +130,28 @@ pub struct ProviderError {
     pub details: ProviderDetails,
 }
 
+/// A submission whose outcome is unknown: the request went out, and the
+/// answer was lost (connection dropped, timeout) or unreadable (empty or
+/// truncated body). The server may have acted on it, so it is not repeated
+/// blindly; this says what may exist and how to pick it up (issue 14,
+/// item 14).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct AmbiguousSubmission {
+    /// Who got the submission.
+    pub provider: Provider,
+    /// The submission, e.g. `SwissSign issue (POST /v2/issue/csr)`.
+    pub operation: String,
+    /// What went wrong with the answer.
+    pub cause: String,
+    /// What may now exist on the server.
+    pub may_exist: String,
+    /// The reference of what may exist, when known (SwissSign order
+    /// reference, Redtrust `requestCode`, ACME order URL).
+    pub reference: Option<String>,
+    /// How to find it or carry on without duplicating it.
+    pub pick_up: String,
+}
+
 /// Why authentication failed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -206,6 +228,11 @@ pub enum Error {
     /// The caller cancelled the operation.
     #[error("cancelled")]
     Cancelled,
+    /// A submission may or may not have been processed (see
+    /// [`AmbiguousSubmission`]).
+    #[error("{} may have been processed ({}): {}{}; {}", .0.operation, .0.cause, .0.may_exist,
+        .0.reference.as_ref().map(|r| format!(" ({r})")).unwrap_or_default(), .0.pick_up)]
+    Ambiguous(Box<AmbiguousSubmission>),
 }
 
 impl Error {
@@ -244,9 +271,22 @@ impl Error {
         Error::Provider(Box::new(e))
     }
 
+    /// An ambiguous submission.
+    pub fn ambiguous(a: AmbiguousSubmission) -> Self {
+        Error::Ambiguous(Box::new(a))
+    }
+
+    /// What may exist after an ambiguous submission, if this is one.
+    pub fn ambiguous_submission(&self) -> Option<&AmbiguousSubmission> {
+        match self {
+            Error::Ambiguous(a) => Some(a),
+            _ => None,
+        }
+    }
+
     /// Stable machine-readable kind, identical in every binding and vector:
     /// `invalid_input`, `transport`, `http_status`, `provider`, `auth`,
-    /// `protocol`, `crypto`, `timeout`, `cancelled`.
+    /// `protocol`, `crypto`, `timeout`, `cancelled`, `ambiguous`.
     pub fn kind(&self) -> &'static str {
         match self {
             Error::InvalidInput { .. } => "invalid_input",
@@ -258,6 +298,7 @@ impl Error {
             Error::Crypto { .. } => "crypto",
             Error::Timeout { .. } => "timeout",
             Error::Cancelled => "cancelled",
+            Error::Ambiguous(_) => "ambiguous",
         }
     }
 

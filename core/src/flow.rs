@@ -10,7 +10,7 @@ use serde::Serialize;
 
 use crate::error::Error;
 use crate::http::{HttpRequest, HttpResponse};
-use crate::time::Timestamp;
+use crate::time::{Backoff, Timestamp};
 
 /// A proof of control the caller must publish before a flow can go on
 /// (ACME challenges, RFC 8555 section 8; SwissSign DNS pre-validation).
@@ -74,6 +74,20 @@ pub trait Flow {
     /// The response to the request of the last `Send`.
     fn receive(&mut self, response: HttpResponse, now: Timestamp) -> Result<(), Error>;
 
+    /// The request of the last `Send` got no answer: the connection failed
+    /// or timed out (`error`: [`Error::Transport`], or [`Error::Timeout`]
+    /// from a host whose request timer fired). Instead of a
+    /// response, the flow learns this and decides by itself: a read that is
+    /// safe to repeat is tried again after a backoff, at most
+    /// [`MAX_TRANSIENT_RETRIES`] times in a row; a submission that may have
+    /// been processed ends with [`Error::Ambiguous`] naming what may exist on
+    /// the server (issue 14, item 14). `Ok` means: ask [`Flow::next`]. The
+    /// default, for flows without retries, ends the flow with `error`.
+    fn send_failed(&mut self, error: Error, now: Timestamp) -> Result<(), Error> {
+        let _ = now;
+        Err(error)
+    }
+
     /// The challenges of the last `Solve` are published.
     fn solved(&mut self) -> Result<(), Error> {
         Err(Error::protocol(
@@ -101,6 +115,75 @@ pub trait Host {
     }
 }
 
+/// How many times in a row a flow repeats one safe read after a transient
+/// failure (a dropped connection, a timeout, an empty, truncated or non-JSON
+/// body) before it gives up with that failure (issue 14, item 14). Four
+/// tries with [`TRANSIENT_BACKOFF`] span about 7.5 s: enough for a proxy
+/// restart or a lost packet, short enough that a dead server is reported.
+pub const MAX_TRANSIENT_RETRIES: u32 = 4;
+
+/// The delays before those repeats: 0.5 s, doubling, at most 8 s.
+pub const TRANSIENT_BACKOFF: Backoff = Backoff {
+    initial_millis: 500,
+    max_millis: 8_000,
+    factor_percent: 200,
+};
+
+/// Hands the outcome of one send to `flow`: a response to
+/// [`Flow::receive`], a failure to [`Flow::send_failed`] (a cancellation
+/// stays a cancellation). Every driver calls this, the bindings' included,
+/// so no host decides about retries itself.
+pub fn deliver<F: Flow + ?Sized>(
+    flow: &mut F,
+    outcome: Result<HttpResponse, Error>,
+    now: Timestamp,
+) -> Result<(), Error> {
+    match outcome {
+        Ok(response) => flow.receive(response, now),
+        Err(Error::Cancelled) => Err(Error::Cancelled),
+        Err(error) => flow.send_failed(error, now),
+    }
+}
+
+/// Consecutive transient failures of the request a flow is trying to get
+/// answered; reset by every usable answer.
+#[derive(Debug, Default)]
+pub(crate) struct Transient {
+    failures: u32,
+}
+
+impl Transient {
+    /// When to try again after one more failure, or `None` once
+    /// [`MAX_TRANSIENT_RETRIES`] is used up. `retry_after` (a server's
+    /// `Retry-After`) wins within the backoff's cap.
+    pub(crate) fn retry_at(
+        &mut self,
+        now: Timestamp,
+        retry_after: Option<Timestamp>,
+    ) -> Option<Timestamp> {
+        if self.failures >= MAX_TRANSIENT_RETRIES {
+            return None;
+        }
+        let at = TRANSIENT_BACKOFF.next_poll(now, self.failures, retry_after);
+        self.failures += 1;
+        Some(at)
+    }
+
+    /// A usable answer arrived.
+    pub(crate) fn reset(&mut self) {
+        self.failures = 0;
+    }
+}
+
+/// Whether a 2xx answer's body is unusable as JSON: empty, truncated or not
+/// JSON at all (a proxy's page with status 200). Such an answer tells
+/// nothing about the request; a safe read is repeated, a submission is
+/// ambiguous (issue 14, item 14).
+pub(crate) fn garbled_json(response: &HttpResponse) -> bool {
+    response.is_success()
+        && serde_json::from_slice::<serde::de::IgnoredAny>(&response.body).is_err()
+}
+
 /// Runs a flow to completion on a blocking host. Used by tests, the demo's
 /// in-process fakes and any caller without an async runtime.
 pub fn drive<F: Flow + ?Sized>(flow: &mut F, host: &mut impl Host) -> Result<F::Output, Error> {
@@ -108,9 +191,9 @@ pub fn drive<F: Flow + ?Sized>(flow: &mut F, host: &mut impl Host) -> Result<F::
         let now = host.now();
         match flow.next(now)? {
             Step::Send(request) => {
-                let response = host.send(request)?;
+                let outcome = host.send(request);
                 let now = host.now();
-                flow.receive(response, now)?;
+                deliver(flow, outcome, now)?;
             }
             Step::Wait(until) => host.wait_until(until),
             Step::Solve(tasks) => {
@@ -154,6 +237,11 @@ impl<R> InFlight<R> {
             .ok_or_else(|| Error::protocol("flow", "receive() called with no request in flight"))
     }
 
+    /// What is in flight, if anything.
+    pub(crate) fn pending(&self) -> Option<&R> {
+        self.pending.as_ref()
+    }
+
     pub(crate) fn is_pending(&self) -> bool {
         self.pending.is_some()
     }
@@ -169,7 +257,7 @@ pub(crate) mod testing {
     pub struct ScriptedHost {
         pub now: Timestamp,
         pub sent: Vec<HttpRequest>,
-        pub answers: VecDeque<HttpResponse>,
+        pub answers: VecDeque<Result<HttpResponse, Error>>,
         pub waits: Vec<Timestamp>,
         pub solved: Vec<Vec<ChallengeTask>>,
     }
@@ -179,11 +267,46 @@ pub(crate) mod testing {
             ScriptedHost {
                 now,
                 sent: vec![],
-                answers: answers.into(),
+                answers: answers.into_iter().map(Ok).collect(),
                 waits: vec![],
                 solved: vec![],
             }
         }
+
+        /// A host whose sends fail where the script says `Err` (a dropped
+        /// connection, a timeout).
+        pub fn with_outcomes(now: Timestamp, outcomes: Vec<Result<HttpResponse, Error>>) -> Self {
+            let mut host = Self::new(now, vec![]);
+            host.answers = outcomes.into();
+            host
+        }
+    }
+
+    /// The transport failures a send can end with, as the reqwest transport
+    /// reports them.
+    pub fn dropped() -> Error {
+        Error::transport("connection closed before message completed")
+    }
+
+    /// See [`dropped`].
+    pub fn timed_out() -> Error {
+        Error::transport("operation timed out")
+    }
+
+    /// The transient faults of issue 14 item 14 as a host sees them: two
+    /// failed sends and three unusable 200 answers (`truncated`: the cut
+    /// body to use).
+    pub fn transient_faults(truncated: &str) -> Vec<(&'static str, Result<HttpResponse, Error>)> {
+        vec![
+            ("dropped connection", Err(dropped())),
+            ("timeout", Err(timed_out())),
+            ("truncated body", Ok(HttpResponse::new(200, truncated))),
+            ("empty body", Ok(HttpResponse::new(200, ""))),
+            (
+                "non-JSON body",
+                Ok(HttpResponse::new(200, "<html>maintenance</html>")),
+            ),
+        ]
     }
 
     impl Host for ScriptedHost {
@@ -194,7 +317,7 @@ pub(crate) mod testing {
             self.sent.push(request);
             self.answers
                 .pop_front()
-                .ok_or_else(|| Error::transport("script ran out of answers"))
+                .unwrap_or_else(|| Err(Error::protocol("script", "ran out of answers")))
         }
         fn wait_until(&mut self, t: Timestamp) {
             self.waits.push(t);

@@ -33,8 +33,10 @@ pub mod time;
 #[doc = include_str!("../../README.md")]
 pub struct ReadmeDoctests;
 
-pub use error::{Error, Provider, ProviderDetails, ProviderError, Result};
-pub use flow::{drive, ChallengeTask, Flow, Host, Step};
+pub use error::{AmbiguousSubmission, Error, Provider, ProviderDetails, ProviderError, Result};
+pub use flow::{
+    deliver, drive, ChallengeTask, Flow, Host, Step, MAX_TRANSIENT_RETRIES, TRANSIENT_BACKOFF,
+};
 pub use http::{Headers, HttpRequest, HttpResponse, Method};
 pub use secret::Secret;
 pub use time::{Backoff, Deadline, Timestamp};

@@ -94,6 +94,10 @@ pub struct Deadline(pub Option<Timestamp>);
 
 impl Deadline {
     /// No deadline: the flow may wait forever (e.g. SwissSign `PENDING_AUTH`).
+    /// Only on explicit request: ACME issuance has a default limit
+    /// (`acme::flow::DEFAULT_MAX_WAIT_SECS`) and the CLI's SwissSign
+    /// `--wait` defaults to `swisssign::flow::DEFAULT_WAIT_SECS` (issue 14,
+    /// item 12).
     pub const NONE: Deadline = Deadline(None);
 
     /// A deadline at `t`.

@@ -8,7 +8,8 @@ use certbridge::crypto::keys::KeyKind;
 use certbridge::swisssign::domain::DomainAction;
 use certbridge::swisssign::revoke::{RevocationReason, RevocationRequest};
 use certbridge::swisssign::{
-    auth::local_jwt, ClientRef, DomainRef, OrderRef, ProductRef, Session, SwissSignConfig,
+    auth::local_jwt, ClientRef, DomainRef, IssueFlow, OrderRef, ProductRef, Session,
+    SwissSignConfig,
 };
 use certbridge::{Deadline, Error, Timestamp};
 use clap::{Args, Subcommand};
@@ -59,6 +60,15 @@ pub enum Cmd {
     },
     /// Revoke by serial and issuer, or by order.
     Revoke(RevokeArgs),
+    /// List orders (`POST /v2/orders`), e.g. to find one whose submission
+    /// answer was lost.
+    Orders {
+        #[command(flatten)]
+        conn: Conn,
+        /// Only orders created after this time (RFC 3339).
+        #[arg(long, value_name = "RFC3339")]
+        since: Option<String>,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -120,6 +130,13 @@ pub struct Conn {
 
 impl Conn {
     fn client(&self) -> Result<SwissSignClient, Failure> {
+        let (session, driver) = self.session_and_driver()?;
+        Ok(SwissSignClient::new(session, driver))
+    }
+
+    /// The session and driver of [`Conn::client`], for running a flow
+    /// directly (and reading its order when it fails).
+    fn session_and_driver(&self) -> Result<(Session, certbridge::client::Driver), Failure> {
         let config = SwissSignConfig::new_allowing_insecure_http(&self.server, self.insecure_http)?;
         let secret = secrets::SWISSSIGN_API_KEY
             .required(self.api_key.as_deref(), self.api_key_file.as_deref())?;
@@ -128,7 +145,7 @@ impl Conn {
         } else {
             Session::with_api_key(config, &self.account, secret)?
         };
-        Ok(SwissSignClient::new(session, self.net.driver()?))
+        Ok((session, self.net.driver()?))
     }
 }
 
@@ -145,12 +162,45 @@ pub struct IssueArgs {
     /// Key kind.
     #[arg(long, default_value = "ec-p256", value_parser = ["ec-p256", "ec-p384", "rsa-2048", "rsa-3072", "rsa-4096"])]
     key: String,
-    /// Give up after this many seconds (default: wait as long as it takes).
-    #[arg(long)]
-    wait: Option<u64>,
+    /// Stop waiting for the order after this many seconds, or `forever`.
+    /// On stopping, the order reference is printed (stdout) so the order
+    /// can be checked with `swisssign status --order` later.
+    #[arg(long, visible_alias = "wait-timeout", value_name = "SECS|forever",
+          default_value_t = WaitLimit::Secs(certbridge::swisssign::flow::DEFAULT_WAIT_SECS),
+          value_parser = parse_wait)]
+    wait: WaitLimit,
     /// Directory for key.pem, cert.pem and chain.pem.
     #[arg(long)]
     out: PathBuf,
+}
+
+/// `--wait`: seconds, or `forever` (issue 14, item 12: polling forever is
+/// asked for, never the default).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum WaitLimit {
+    /// Give up after this many seconds.
+    Secs(u64),
+    /// Poll until the order ends.
+    Forever,
+}
+
+impl std::fmt::Display for WaitLimit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            WaitLimit::Secs(s) => write!(f, "{s}"),
+            WaitLimit::Forever => f.write_str("forever"),
+        }
+    }
+}
+
+fn parse_wait(value: &str) -> Result<WaitLimit, String> {
+    if value.eq_ignore_ascii_case("forever") {
+        return Ok(WaitLimit::Forever);
+    }
+    value
+        .parse()
+        .map(WaitLimit::Secs)
+        .map_err(|_| format!("{value:?} is neither a number of seconds nor `forever`"))
 }
 
 #[derive(Args, Debug)]
@@ -318,6 +368,30 @@ pub async fn run(cmd: Cmd) -> Result<Output, Failure> {
             })
         }
         Cmd::Issue(a) => issue(a).await,
+        Cmd::Orders { conn, since } => {
+            let search = certbridge::swisssign::order::OrderSearch {
+                start_after: since,
+                ..Default::default()
+            };
+            let orders = conn.client()?.orders(&search).await?;
+            let summary = orders
+                .iter()
+                .map(|o| {
+                    format!(
+                        "{} {} {}",
+                        o.uuid,
+                        o.status.as_str(),
+                        o.created_on.as_deref().unwrap_or("?")
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join("\n");
+            Ok(Output {
+                summary,
+                json: serde_json::to_value(&orders).unwrap_or_default(),
+                as_json: conn.net.json,
+            })
+        }
         Cmd::Status { conn, order } => {
             let order_ref: OrderRef = order.parse()?;
             let status = conn.client()?.order_status(&order_ref).await?;
@@ -362,7 +436,7 @@ pub async fn run(cmd: Cmd) -> Result<Output, Failure> {
 
 async fn issue(a: IssueArgs) -> Result<Output, Failure> {
     let product: ProductRef = a.product.parse()?;
-    let client = a.conn.client()?;
+    let (session, driver) = a.conn.session_and_driver()?;
     let key = generate_key(key_kind(&a.key)?)?;
     let mut builder = CsrBuilder::new().subject("cn", a.domains[0].as_str());
     for d in &a.domains {
@@ -373,17 +447,49 @@ async fn issue(a: IssueArgs) -> Result<Output, Failure> {
     // the deployed pair is replaced only with a matching certificate.
     let pending = Pending::create(&a.out, &key)?;
     let deadline = match a.wait {
-        Some(secs) => Deadline::at(
+        WaitLimit::Secs(secs) => Deadline::at(
             certbridge::client::Clock::now(&certbridge::client::SystemClock).plus_secs(secs),
         ),
-        None => Deadline::NONE,
+        WaitLimit::Forever => Deadline::NONE,
     };
     progress(format!(
         "ordering {} from {}",
         a.domains.join(", "),
         product
     ));
-    let issued = pending.keep_on_error(client.issue(&product, csr.der(), deadline).await)?;
+    let submitted_after = certbridge::client::Clock::now(&certbridge::client::SystemClock)
+        .plus_secs(0)
+        .millis()
+        .saturating_sub(60_000);
+    let mut flow = IssueFlow::new(session, product.clone(), csr.der(), deadline)?;
+    let result = driver.run(&mut flow).await;
+    if let (Err(e), Some(order)) = (&result, flow.order()) {
+        // The order lives on at SwissSign: say which one, on stdout for
+        // scripts, and how to look at it (issue 14, items 12 and 14).
+        let status = flow.status().map(|s| s.as_str()).unwrap_or("unknown");
+        if a.conn.net.json {
+            println!(
+                "{}",
+                json!({"order": order.to_string(), "status": status, "issued": false, "error": e.kind()})
+            );
+        } else {
+            println!("{order}");
+        }
+        progress(format!(
+            "order {order} is still open at SwissSign (last status {status}); check it with \
+             `certbridge swisssign status --order {order}`"
+        ));
+    }
+    if let Err(e) = &result {
+        if e.kind() == "ambiguous" && flow.order().is_none() {
+            let since = Timestamp::from_millis(submitted_after).to_rfc3339();
+            progress(format!(
+                "look for the order with `certbridge swisssign orders --since {since}` before \
+                 issuing again"
+            ));
+        }
+    }
+    let issued = pending.keep_on_error(result)?;
     let files = pending.keep_on_error(
         issued
             .certificate

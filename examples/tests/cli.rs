@@ -148,22 +148,7 @@ fn redtrust_issue_and_renew() {
     let s = sim(|_| {});
     let url = s.base_url();
     let env = [("CERTBRIDGE_REDTRUST_PASSWORD", "demo-password")];
-    let v = json(&run(
-        &[
-            "redtrust",
-            "issue",
-            "--server",
-            &url,
-            "--username",
-            "demo",
-            "--domain",
-            "local.users",
-            "--dn",
-            "cn=CLI Holder,o=Example,c=ES",
-            "--json",
-        ],
-        &env,
-    ));
+    let v = json(&redtrust_issue(&s));
     let thumb = v["thumbprint"].as_str().unwrap().to_string();
     assert_eq!(thumb.len(), 40);
     let v = json(&run(
@@ -195,53 +180,8 @@ fn redtrust_issue_and_renew() {
 fn swisssign_prevalidate_issue_revoke_writes_a_private_key_0600() {
     let s = sim(|_| {});
     let url = s.base_url();
-    let env = [
-        ("CERTBRIDGE_SWISSSIGN_API_KEY", SS_KEY),
-        ("CERTBRIDGE_SWISSSIGN_ACCOUNT", "service.account"),
-    ];
-    let clients = json(&run(
-        &["swisssign", "clients", "--server", &url, "--json"],
-        &env,
-    ));
-    let cli = clients[0]["uuid"].as_str().unwrap().to_string();
-    let pma = clients[0]["products"][0]["uuid"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    let reg = json(&run(
-        &[
-            "swisssign",
-            "domain",
-            "register",
-            "--server",
-            &url,
-            "--client",
-            &cli,
-            "--json",
-            "cli.example",
-        ],
-        &env,
-    ));
-    let record = &reg[0]["txt_record"];
-    s.publish_txt(
-        record["name"].as_str().unwrap(),
-        record["value"].as_str().unwrap(),
-    );
-    let cld = reg[0]["uuid"].as_str().unwrap().to_string();
-    let v = json(&run(
-        &[
-            "swisssign",
-            "domain",
-            "validate",
-            "--server",
-            &url,
-            "--domain",
-            &cld,
-            "--json",
-        ],
-        &env,
-    ));
-    assert_eq!(v["validated"], true);
+    let env = SS_ENV;
+    let pma = swisssign_prevalidated(&s, "cli.example");
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().to_str().unwrap();
     let v = json(&run(
@@ -1411,4 +1351,317 @@ fn cleartext_servers_are_refused_without_insecure_http() {
             "{field}: {err}"
         );
     }
+}
+
+/// Adds a fault rule for `count` requests under `prefix`.
+fn fault(s: &SimHandle, prefix: &str, kind: certbridge_sim::FaultKind, count: u64) {
+    s.add_fault(certbridge_sim::FaultSpec {
+        path_prefix: prefix.into(),
+        method: None,
+        kind,
+        count: Some(count),
+        rate: None,
+    })
+    .unwrap();
+}
+
+/// How many requests the simulator saw whose path starts with `prefix`.
+fn seen(s: &SimHandle, prefix: &str) -> usize {
+    s.requests()
+        .iter()
+        .filter(|r| r.path.starts_with(prefix))
+        .count()
+}
+
+const SS_ENV: [(&str, &str); 2] = [
+    ("CERTBRIDGE_SWISSSIGN_API_KEY", SS_KEY),
+    ("CERTBRIDGE_SWISSSIGN_ACCOUNT", "service.account"),
+];
+
+/// Registers and validates `name` for the first client; returns its product.
+fn swisssign_prevalidated(s: &SimHandle, name: &str) -> String {
+    let url = s.base_url();
+    let clients = json(&run(
+        &["swisssign", "clients", "--server", &url, "--json"],
+        &SS_ENV,
+    ));
+    let cli = clients[0]["uuid"].as_str().unwrap().to_string();
+    let pma = clients[0]["products"][0]["uuid"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let reg = json(&run(
+        &[
+            "swisssign",
+            "domain",
+            "register",
+            "--server",
+            &url,
+            "--client",
+            &cli,
+            "--json",
+            name,
+        ],
+        &SS_ENV,
+    ));
+    let record = &reg[0]["txt_record"];
+    s.publish_txt(
+        record["name"].as_str().unwrap(),
+        record["value"].as_str().unwrap(),
+    );
+    let cld = reg[0]["uuid"].as_str().unwrap().to_string();
+    let v = json(&run(
+        &[
+            "swisssign",
+            "domain",
+            "validate",
+            "--server",
+            &url,
+            "--domain",
+            &cld,
+            "--json",
+        ],
+        &SS_ENV,
+    ));
+    assert_eq!(v["validated"], true);
+    pma
+}
+
+fn swisssign_issue(s: &SimHandle, pma: &str, name: &str, out: &Path, extra: &[&str]) -> Output {
+    let url = s.base_url();
+    let mut args = vec![
+        "swisssign",
+        "issue",
+        "--server",
+        &url,
+        "--product",
+        pma,
+        "--domain",
+        name,
+        "--out",
+        out.to_str().unwrap(),
+        "--json",
+    ];
+    args.extend_from_slice(extra);
+    run(&args, &SS_ENV)
+}
+
+fn redtrust_issue(s: &SimHandle) -> Output {
+    run(
+        &[
+            "redtrust",
+            "issue",
+            "--server",
+            &s.base_url(),
+            "--username",
+            "demo",
+            "--domain",
+            "local.users",
+            "--dn",
+            "cn=CLI Holder,o=Example,c=ES",
+            "--json",
+        ],
+        &[("CERTBRIDGE_REDTRUST_PASSWORD", "demo-password")],
+    )
+}
+
+/// A login answer whose `expiration` is already past (the token works):
+/// one login, then create and finalize, not a login before every step
+/// (issue 14, item 1).
+#[test]
+fn redtrust_issue_logs_in_once_with_a_token_that_arrives_expired() {
+    let s = sim(|_| {});
+    fault(
+        &s,
+        "/raapi/v1/auth/",
+        certbridge_sim::FaultKind::PastExpiry,
+        100,
+    );
+    let v = json(&redtrust_issue(&s));
+    assert_eq!(v["thumbprint"].as_str().map(str::len), Some(40));
+    assert_eq!(seen(&s, "/raapi/v1/auth/login"), 1);
+    assert_eq!(seen(&s, "/raapi/v1/auth/refresh-token"), 0);
+    assert_eq!(seen(&s, "/raapi/"), 3, "{:?}", s.requests());
+}
+
+/// `/v2/jwt` handing out a JWT whose `exp` is already past (the server
+/// takes it): one JWT request for the whole issuance (issue 14, item 1).
+#[test]
+fn swisssign_issue_fetches_a_jwt_that_arrives_expired_once() {
+    let s = sim(|c| c.swisssign.issue_delay_ms = 300);
+    let pma = swisssign_prevalidated(&s, "jwt-past.example");
+    fault(&s, "/v2/jwt/", certbridge_sim::FaultKind::PastExpiry, 100);
+    let dir = tempfile::tempdir().unwrap();
+    let o = swisssign_issue(&s, &pma, "jwt-past.example", dir.path(), &["--server-jwt"]);
+    json(&o);
+    assert_pair_matches(dir.path());
+    assert_eq!(seen(&s, "/v2/jwt/"), 1, "{:?}", s.requests());
+    assert!(seen(&s, "/v2/order/") >= 2, "the order was polled");
+}
+
+/// A server that hands out already-expired tokens and then refuses every
+/// one: a bounded number of logins (JWT requests), then the refusal
+/// (Redtrust `error [auth]`, SwissSign its JWT error), exit 1, never a loop.
+#[test]
+fn a_server_refusing_every_token_ends_in_an_auth_error_after_bounded_logins() {
+    let s = sim(|_| {});
+    fault(
+        &s,
+        "/raapi/v1/auth/",
+        certbridge_sim::FaultKind::PastExpiry,
+        100,
+    );
+    fault(
+        &s,
+        "/raapi/v1/csr/",
+        certbridge_sim::FaultKind::ExpiredToken,
+        100,
+    );
+    let o = redtrust_issue(&s);
+    let (_, err) = text(&o);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(err.contains("error [auth"), "{err}");
+    let auth = seen(&s, "/raapi/v1/auth/");
+    assert!((1..=4).contains(&auth), "{auth} auth requests");
+    assert!(seen(&s, "/raapi/") <= 8, "{:?}", s.requests());
+
+    let s = sim(|_| {});
+    let pma = swisssign_prevalidated(&s, "refused.example");
+    fault(&s, "/v2/jwt/", certbridge_sim::FaultKind::PastExpiry, 100);
+    fault(
+        &s,
+        "/v2/issue/",
+        certbridge_sim::FaultKind::ExpiredToken,
+        100,
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let o = swisssign_issue(&s, &pma, "refused.example", dir.path(), &["--server-jwt"]);
+    let (_, err) = text(&o);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    // SwissSign's refusal keeps its own code (JWT expired, 401), as the
+    // error vectors fix it.
+    assert!(err.contains("error [provider 009.250.0228]"), "{err}");
+    let jwts = seen(&s, "/v2/jwt/");
+    assert!((1..=2).contains(&jwts), "{jwts} JWT requests");
+    assert!(seen(&s, "/v2/issue/") <= 2, "{:?}", s.requests());
+}
+
+/// A dropped connection, a timeout, a truncated or an empty body on one
+/// order status poll: the poll is repeated and `swisssign issue` completes, where it
+/// used to end with exit 1 and leave a live order behind (issue 14,
+/// item 14).
+#[test]
+fn swisssign_issue_survives_one_bad_status_poll() {
+    // The delay is past the one-second `--timeout` below.
+    for (what, kind) in certbridge_sim::faults::transient_kinds() {
+        let s = sim(|c| c.swisssign.issue_delay_ms = 300);
+        let name = format!("poll-{what}.example");
+        let pma = swisssign_prevalidated(&s, &name);
+        fault(&s, "/v2/order/", kind, 1);
+        let dir = tempfile::tempdir().unwrap();
+        let o = swisssign_issue(&s, &pma, &name, dir.path(), &["--timeout", "1"]);
+        let v = json(&o);
+        assert!(v["order"].as_str().unwrap().starts_with("ord-"), "{what}");
+        assert_pair_matches(dir.path());
+        assert_eq!(seen(&s, "/v2/issue/"), 1, "{what}");
+        let faulted: Vec<_> = s
+            .requests()
+            .into_iter()
+            .filter(|r| r.path.starts_with("/v2/order/") && r.fault.is_some())
+            .collect();
+        assert_eq!(faulted.len(), 1, "{what}: {faulted:?}");
+        assert!(faulted[0].path.ends_with("/status"), "{what}: {faulted:?}");
+    }
+}
+
+/// A truncated answer to the CSR submission: exit 1 with an `ambiguous`
+/// error that says an order may exist and how to look for it (a command
+/// that finds it), the new key kept, the CSR not submitted again.
+#[test]
+fn swisssign_issue_reports_a_lost_submission_as_ambiguous() {
+    let s = sim(|_| {});
+    let pma = swisssign_prevalidated(&s, "lost.example");
+    // The order is made, its answer cut short: the reference is lost.
+    fault(
+        &s,
+        "/v2/issue/",
+        certbridge_sim::FaultKind::Malformed {
+            variant: certbridge_sim::Malformed::Truncated,
+        },
+        1,
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let o = swisssign_issue(&s, &pma, "lost.example", dir.path(), &[]);
+    let (_, err) = text(&o);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(err.contains("error [ambiguous]"), "{err}");
+    assert!(err.contains("may have been created"), "{err}");
+    assert!(err.contains("new key is kept"), "{err}");
+    assert_eq!(seen(&s, "/v2/issue/"), 1);
+    // The hint's command finds the order the lost answer would have named.
+    let hint = err
+        .split('`')
+        .find(|part| part.starts_with("certbridge swisssign orders"))
+        .unwrap_or_else(|| panic!("no orders hint: {err}"));
+    let since = hint.rsplit(' ').next().unwrap();
+    let listed = text(&run(
+        &[
+            "swisssign",
+            "orders",
+            "--server",
+            &s.base_url(),
+            "--since",
+            since,
+        ],
+        &SS_ENV,
+    ))
+    .0;
+    assert_eq!(listed.lines().count(), 1, "{listed}");
+    assert!(listed.starts_with("ord-"), "{listed}");
+}
+
+/// `swisssign issue` stops waiting at `--wait` (default ten minutes, never
+/// forever unless asked) and prints the order reference, on stdout, so the
+/// order can be picked up (issue 14, item 12).
+#[test]
+fn swisssign_issue_stops_waiting_and_names_the_order() {
+    let s = sim(|c| c.swisssign.issue_delay_ms = 60_000);
+    let pma = swisssign_prevalidated(&s, "slow.example");
+    let dir = tempfile::tempdir().unwrap();
+    let o = swisssign_issue(&s, &pma, "slow.example", dir.path(), &["--wait", "1"]);
+    let (out, err) = text(&o);
+    assert_eq!(o.status.code(), Some(1), "{out} {err}");
+    assert!(err.contains("error [timeout]"), "{err}");
+    let v: serde_json::Value = serde_json::from_str(out.trim()).unwrap();
+    let order = v["order"].as_str().unwrap();
+    assert!(order.starts_with("ord-"), "{v}");
+    assert_eq!(v["issued"], false);
+    assert!(err.contains(order), "the error names the order: {err}");
+    assert!(
+        err.contains(&format!("certbridge swisssign status --order {order}")),
+        "{err}"
+    );
+    assert!(err.contains("new key is kept"), "{err}");
+    // The order is still there to be looked at.
+    let status = text(&run(
+        &[
+            "swisssign",
+            "status",
+            "--server",
+            &s.base_url(),
+            "--order",
+            order,
+        ],
+        &SS_ENV,
+    ))
+    .0;
+    assert!(
+        !status.trim().is_empty() && status.trim() != "ISSUED",
+        "{status}"
+    );
+    // `--wait` takes seconds or `forever`, nothing else.
+    let o = swisssign_issue(&s, &pma, "slow.example", dir.path(), &["--wait", "soon"]);
+    assert_eq!(o.status.code(), Some(2));
+    let help = text(&run(&["swisssign", "issue", "--help"], &[])).0;
+    assert!(help.contains("[default: 600]"), "{help}");
 }

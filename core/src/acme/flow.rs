@@ -25,8 +25,8 @@ use crate::acme::nonce::{NewNonce, NoncePool};
 use crate::acme::order::{csr_der, Finalize, GetOrder, NewOrder, Order, OrderStatus};
 use crate::acme::problem::{self, Problem};
 use crate::acme::revoke::RevokeCert;
-use crate::error::Error;
-use crate::flow::{Flow, InFlight, Step};
+use crate::error::{AmbiguousSubmission, Error, Provider};
+use crate::flow::{garbled_json, Flow, InFlight, Step, Transient};
 use crate::http::{HttpRequest, HttpResponse};
 use crate::time::{Backoff, Deadline, Timestamp};
 
@@ -531,9 +531,23 @@ pub struct IssueOptions {
     pub fetch_alternates: bool,
     /// Give up with a timeout after this.
     pub deadline: Deadline,
+    /// Give up with a timeout this many seconds after the flow's first
+    /// step, whatever `deadline` says (default [`DEFAULT_MAX_WAIT_SECS`]);
+    /// `None` polls until `deadline`, forever if that is
+    /// [`Deadline::NONE`]. No issuance polls forever unless asked to
+    /// (issue 14, item 12).
+    pub max_wait_secs: Option<u64>,
     /// Polling delays when the server sends no `Retry-After`.
     pub backoff: Backoff,
 }
+
+/// How long an ACME issuance waits by default for validation and issuance:
+/// ten minutes. CAs validate and issue within seconds to a minute; an order
+/// still pending after this is stuck, and an authorization's challenge is
+/// long retried by then (RFC 8555 section 8.2 leaves the retry schedule to
+/// the server). A caller that wants longer sets
+/// [`IssueOptions::max_wait_secs`] (issue 14, item 12).
+pub const DEFAULT_MAX_WAIT_SECS: u64 = 600;
 
 /// ACME's polling schedule when the server sends no `Retry-After`: 25 ms,
 /// then doubling up to 10 s. A CA that validates or issues within a few
@@ -550,7 +564,8 @@ pub const ACME_BACKOFF: Backoff = Backoff {
 
 impl IssueOptions {
     /// Options for `identifiers` and `csr` with the defaults: http-01 then
-    /// dns-01 then tls-alpn-01, no deadline, [`ACME_BACKOFF`].
+    /// dns-01 then tls-alpn-01, no fixed deadline but at most
+    /// [`DEFAULT_MAX_WAIT_SECS`] from the first step, [`ACME_BACKOFF`].
     pub fn new(identifiers: Vec<Identifier>, csr: Vec<u8>) -> Self {
         IssueOptions {
             identifiers,
@@ -567,6 +582,7 @@ impl IssueOptions {
             not_after: None,
             fetch_alternates: false,
             deadline: Deadline::NONE,
+            max_wait_secs: Some(DEFAULT_MAX_WAIT_SECS),
             backoff: ACME_BACKOFF,
         }
     }
@@ -630,6 +646,15 @@ pub struct IssueFlow {
     replaces_dropped: bool,
     chain: Option<CertificateChain>,
     alternates: Vec<CertificateChain>,
+    /// Failed sends and unreadable answers of the current safe call.
+    transient: Transient,
+    /// When to repeat it.
+    retry_at: Option<Timestamp>,
+    /// The last answer did not parse (set by [`IssueFlow::parsed`]).
+    unreadable: bool,
+    /// The effective deadline: `options.deadline`, or earlier by
+    /// `options.max_wait_secs` from the first step.
+    deadline: Option<Deadline>,
 }
 
 impl std::fmt::Debug for IssueFlow {
@@ -709,7 +734,90 @@ impl IssueFlow {
             replaces_dropped: false,
             chain: None,
             alternates: Vec::new(),
+            transient: Transient::default(),
+            retry_at: None,
+            unreadable: false,
+            deadline: None,
         }
+    }
+
+    /// The deadline in force, fixed at the first step from
+    /// [`IssueOptions::deadline`] and [`IssueOptions::max_wait_secs`].
+    fn deadline(&mut self, now: Timestamp) -> Deadline {
+        *self.deadline.get_or_insert_with(|| {
+            let limit = self.options.max_wait_secs.map(|s| now.plus_secs(s));
+            match (self.options.deadline.0, limit) {
+                (Some(d), Some(l)) => Deadline::at(d.min(l)),
+                (d, l) => Deadline(d.or(l)),
+            }
+        })
+    }
+
+    /// Whether the call of `stage` is safe to repeat: POST-as-GET reads,
+    /// newAccount (a known key gets its account back, RFC 8555 section
+    /// 7.3.1) and challenge responses (section 7.5.1). newOrder and
+    /// finalize are not: a repeat could make a second order or meet an
+    /// order already finalized (issue 14, item 14).
+    fn safe_to_repeat(&self) -> bool {
+        !matches!(self.stage, Stage::NewOrder { .. } | Stage::Finalize)
+    }
+
+    /// Marks a parse failure: the answer itself was unusable.
+    fn parsed<T>(&mut self, r: Result<T, Error>) -> Result<T, Error> {
+        if r.is_err() {
+            self.unreadable = true;
+        }
+        r
+    }
+
+    /// Schedules a repeat of the current call, re-signed with a fresh
+    /// nonce; the error once [`crate::flow::MAX_TRANSIENT_RETRIES`] is used.
+    fn repeat(&mut self, err: Error, now: Timestamp) -> Result<(), Error> {
+        match self.transient.retry_at(now, err.retry_after()) {
+            Some(at) => {
+                self.retry_at = Some(at);
+                Ok(())
+            }
+            None => {
+                self.exchange = None;
+                self.stage = Stage::Finished;
+                self.chain = None;
+                Err(err)
+            }
+        }
+    }
+
+    /// newOrder or finalize went out and its answer was lost or unreadable.
+    fn ambiguous(&mut self, cause: String, location: Option<String>) -> Error {
+        let finalize = self.stage == Stage::Finalize;
+        self.exchange = None;
+        self.stage = Stage::Finished;
+        self.chain = None;
+        let (operation, may_exist, reference, pick_up) = if finalize {
+            (
+                "ACME finalize",
+                "the order may have been finalized with this CSR",
+                self.order.as_ref().map(|o| o.url.clone()),
+                "poll the order (POST-as-GET) and download the certificate once it is valid \
+                 instead of finalizing again",
+            )
+        } else {
+            (
+                "ACME newOrder",
+                "an order for these identifiers may have been created",
+                location,
+                "the account's orders list (RFC 8555 section 7.1.2.1) names it; a new order \
+                 for the same identifiers counts against the CA's rate limits",
+            )
+        };
+        Error::ambiguous(AmbiguousSubmission {
+            provider: Provider::Acme,
+            operation: operation.into(),
+            cause,
+            may_exist: may_exist.into(),
+            reference,
+            pick_up: pick_up.into(),
+        })
     }
 
     /// The session back (account URL, nonces) for the next operation.
@@ -743,13 +851,19 @@ impl IssueFlow {
 
     /// Waits for a scheduled poll; `Some` step if the caller must wait.
     fn poll_wait(&mut self, now: Timestamp, what: &str) -> Result<Option<Step<Issued>>, Error> {
-        if self.options.deadline.passed(now) {
+        let deadline = self.deadline(now);
+        if deadline.passed(now) {
+            let order = self
+                .order
+                .as_ref()
+                .map(|o| format!(" (order {})", o.url))
+                .unwrap_or_default();
             return Err(Error::Timeout {
-                what: what.to_string(),
+                what: format!("{what}{order}"),
             });
         }
         match self.wait_until {
-            Some(t) if t > now => Ok(Some(Step::Wait(self.options.deadline.clamp(t)))),
+            Some(t) if t > now => Ok(Some(Step::Wait(deadline.clamp(t)))),
             _ => {
                 self.wait_until = None;
                 Ok(None)
@@ -976,7 +1090,7 @@ impl IssueFlow {
     fn handle(&mut self, response: HttpResponse, now: Timestamp) -> Result<(), Error> {
         match self.stage {
             Stage::Account => {
-                let account = NewAccount::parse(&response, now)?;
+                let account = self.parsed(NewAccount::parse(&response, now))?;
                 check_account_valid(&account)?;
                 self.session.account_url = Some(account.url);
                 self.stage = Stage::NewOrder {
@@ -1000,13 +1114,13 @@ impl IssueFlow {
                     .get(i)
                     .cloned()
                     .unwrap_or_default();
-                let authz = GetAuthorization::parse(&response, now, &url)?;
+                let authz = self.parsed(GetAuthorization::parse(&response, now, &url))?;
                 guard::check_identifier_ordered(&authz, &self.options.identifiers)?;
                 self.authorizations.push(authz);
                 self.stage = Stage::FetchAuthz(i + 1);
             }
             Stage::Respond(i) => {
-                let challenge = RespondChallenge::parse(&response, now)?;
+                let challenge = self.parsed(RespondChallenge::parse(&response, now))?;
                 let authz_index = self.chosen.get(i).map(|(a, _)| *a).unwrap_or(usize::MAX);
                 match challenge.status {
                     ChallengeStatus::Valid => {
@@ -1027,7 +1141,7 @@ impl IssueFlow {
                     .get(i)
                     .map(|a| a.url.clone())
                     .unwrap_or_default();
-                let authz = GetAuthorization::parse(&response, now, &url)?;
+                let authz = self.parsed(GetAuthorization::parse(&response, now, &url))?;
                 guard::check_identifier_ordered(&authz, &self.options.identifiers)?;
                 let status = authz.status;
                 let retry_after = authz.retry_after;
@@ -1059,11 +1173,11 @@ impl IssueFlow {
             },
             Stage::PollOrder => {
                 let url = self.order_ref()?.url.clone();
-                let order = GetOrder::parse(&response, now, &url)?;
+                let order = self.parsed(GetOrder::parse(&response, now, &url))?;
                 self.on_order(order, now)?;
             }
             Stage::Download => {
-                let chain = DownloadCertificate::parse(&response, now)?;
+                let chain = self.parsed(DownloadCertificate::parse(&response, now))?;
                 self.check_leaf(&chain)?;
                 let more = self.options.fetch_alternates && !chain.alternates.is_empty();
                 self.chain = Some(chain);
@@ -1074,7 +1188,7 @@ impl IssueFlow {
                 };
             }
             Stage::Alternates(i) => {
-                let chain = DownloadCertificate::parse(&response, now)?;
+                let chain = self.parsed(DownloadCertificate::parse(&response, now))?;
                 self.check_leaf(&chain)?;
                 self.alternates.push(chain);
                 self.stage = Stage::Alternates(i + 1);
@@ -1131,8 +1245,22 @@ impl Flow for IssueFlow {
                 "next() called while a response is still expected",
             ));
         }
+        let deadline = self.deadline(now);
+        if let Some(at) = self.retry_at {
+            if deadline.passed(now) {
+                self.stage = Stage::Finished;
+                return Err(Error::Timeout {
+                    what: "the ACME server to answer again".into(),
+                });
+            }
+            if now < at {
+                return Ok(Step::Wait(deadline.clamp(at)));
+            }
+            self.retry_at = None;
+        }
         if let Some(ex) = self.exchange.as_mut() {
-            // Nonce fetched or badNonce: sign the same call again.
+            // Nonce fetched, badNonce or a repeat after a lost answer: sign
+            // the same call again, with a fresh nonce.
             return ex.next(&mut self.session).map(Step::Send);
         }
         if self.stage == Stage::Finished {
@@ -1149,15 +1277,69 @@ impl Flow for IssueFlow {
             .exchange
             .as_mut()
             .ok_or_else(|| Error::protocol("flow", "receive() called with no request in flight"))?;
-        if let Some(final_response) = ex.receive(&mut self.session, response, now)? {
+        let was_nonce = ex.awaiting.pending() == Some(&Awaiting::Nonce);
+        let received = match ex.receive(&mut self.session, response, now) {
+            // A newNonce answer without a nonce (empty, from a proxy) or a
+            // 5xx: fetch again, within the bound.
+            Err(e) if was_nonce && (matches!(e, Error::Protocol { .. }) || e.is_retryable()) => {
+                return self.repeat(e, now);
+            }
+            other => other?,
+        };
+        if let Some(final_response) = received {
             self.exchange = None;
-            if let Err(e) = self.handle(final_response, now) {
-                self.stage = Stage::Finished;
-                self.chain = None;
-                return Err(e);
+            let success = final_response.is_success();
+            // Only a body that is no document at all is a transient fault;
+            // a well-formed answer the guards refuse is final. Certificates
+            // are PEM, so for downloads any parse failure counts.
+            let garbled = garbled_json(&final_response)
+                || matches!(self.stage, Stage::Download | Stage::Alternates(_));
+            if !self.safe_to_repeat() && garbled_json(&final_response) {
+                let location = final_response.headers.get("location").map(str::to_string);
+                let cause = format!(
+                    "HTTP {} with an empty, truncated or non-JSON body",
+                    final_response.status
+                );
+                return Err(self.ambiguous(cause, location));
+            }
+            self.unreadable = false;
+            match self.handle(final_response, now) {
+                Ok(()) => self.transient.reset(),
+                Err(e)
+                    if self.unreadable
+                        && self.safe_to_repeat()
+                        && ((success && garbled && matches!(e, Error::Protocol { .. }))
+                            || e.is_retryable()) =>
+                {
+                    return self.repeat(e, now);
+                }
+                Err(e) => {
+                    self.stage = Stage::Finished;
+                    self.chain = None;
+                    return Err(e);
+                }
             }
         }
         Ok(())
+    }
+
+    fn send_failed(&mut self, error: Error, now: Timestamp) -> Result<(), Error> {
+        let ex = self.exchange.as_mut().ok_or_else(|| {
+            Error::protocol("flow", "send_failed() called with no request in flight")
+        })?;
+        let awaiting = ex.awaiting.finish()?;
+        if !matches!(error, Error::Transport { .. } | Error::Timeout { .. }) {
+            self.exchange = None;
+            self.stage = Stage::Finished;
+            self.chain = None;
+            return Err(error);
+        }
+        if awaiting == Awaiting::Nonce || self.safe_to_repeat() {
+            // The exchange stays: the call is signed again with a fresh
+            // nonce (the lost one may have been used up by the server).
+            return self.repeat(error, now);
+        }
+        Err(self.ambiguous(error.to_string(), None))
     }
 
     fn solved(&mut self) -> Result<(), Error> {
@@ -1296,6 +1478,202 @@ mod tests {
             host.sent[9].headers.get("accept"),
             Some("application/pem-certificate-chain")
         );
+    }
+
+    /// One issuance's answers, each named by its call.
+    fn named_answers(cert: &str) -> Vec<(&'static str, HttpResponse)> {
+        vec![
+            (
+                "nonce",
+                HttpResponse::new(200, "").header("Replay-Nonce", "n1"),
+            ),
+            (
+                "new_order",
+                ok(201, "n2", ORDER_PENDING).header("Location", "https://ca/order/1"),
+            ),
+            (
+                "authz",
+                ok(
+                    200,
+                    "n3",
+                    r#"{"status":"pending","identifier":{"type":"dns","value":"x.example"},
+                    "challenges":[{"type":"http-01","url":"https://ca/ch/1","status":"pending","token":"tok1"}]}"#,
+                ),
+            ),
+            (
+                "challenge",
+                ok(
+                    200,
+                    "n4",
+                    r#"{"type":"http-01","url":"https://ca/ch/1","status":"processing","token":"tok1"}"#,
+                ),
+            ),
+            (
+                "poll_authz",
+                ok(
+                    200,
+                    "n5",
+                    r#"{"status":"valid","identifier":{"type":"dns","value":"x.example"},"challenges":[]}"#,
+                ),
+            ),
+            (
+                "finalize",
+                ok(
+                    200,
+                    "n6",
+                    r#"{"status":"processing","finalize":"https://ca/fin/1"}"#,
+                ),
+            ),
+            (
+                "poll_order",
+                ok(
+                    200,
+                    "n7",
+                    r#"{"status":"valid","finalize":"https://ca/fin/1","certificate":"https://ca/cert/1"}"#,
+                ),
+            ),
+            ("download", ok(200, "n8", cert)),
+        ]
+    }
+
+    /// The faults of issue 14 item 14; none carries a nonce, so the flow
+    /// fetches a fresh one before it signs the call again.
+    fn acme_faults() -> Vec<(&'static str, Result<HttpResponse, Error>)> {
+        let mut faults = crate::flow::testing::transient_faults("{\"status\":\"val");
+        faults.push((
+            "HTML 502",
+            Ok(HttpResponse::new(502, "<html>Bad gateway</html>")),
+        ));
+        faults
+    }
+
+    fn fault_run(
+        call: &str,
+        fault: Result<HttpResponse, Error>,
+    ) -> (Result<Issued, Error>, ScriptedHost, AccountKey) {
+        let key = AccountKey::generate_es256(&mut rand_core::OsRng);
+        let (csr, cert) = crate::crypto::key_match::testing::csr_and_pem_chain("x.example");
+        let mut outcomes = vec![];
+        for (name, answer) in named_answers(&cert) {
+            if name == call {
+                outcomes.push(fault.clone());
+                if name != "nonce" {
+                    outcomes.push(Ok(
+                        HttpResponse::new(200, "").header("Replay-Nonce", "fresh")
+                    ));
+                }
+            }
+            outcomes.push(Ok(answer));
+        }
+        let mut host = ScriptedHost::with_outcomes(Timestamp::from_secs(1000), outcomes);
+        let s = session(&key).with_account_url("https://ca/acct/1");
+        let options = IssueOptions::new(vec![Identifier::dns("x.example").unwrap()], csr);
+        let mut flow = IssueFlow::new(s, options);
+        let r = drive(&mut flow, &mut host);
+        (r, host, key)
+    }
+
+    /// Every POST-as-GET, the nonce fetch and the challenge response are
+    /// safe to repeat: one transient fault on any of them is retried,
+    /// re-signed with a fresh nonce, and the issuance completes (issue 14,
+    /// item 14).
+    #[test]
+    fn one_transient_fault_on_a_safe_call_is_retried_with_a_fresh_nonce() {
+        for (what, fault) in acme_faults() {
+            for call in [
+                "nonce",
+                "authz",
+                "challenge",
+                "poll_authz",
+                "poll_order",
+                "download",
+            ] {
+                let (r, host, key) = fault_run(call, fault.clone());
+                r.unwrap_or_else(|e| panic!("{what} on {call}: {e}"));
+                let extra = if call == "nonce" { 1 } else { 2 };
+                assert_eq!(host.sent.len(), 8 + extra, "{what} on {call}");
+                if call != "nonce" {
+                    // The repeat is signed with the nonce fetched after the
+                    // fault, not the one the lost request used.
+                    let i = host
+                        .sent
+                        .iter()
+                        .rposition(|r| r.url == "https://ca/nonce")
+                        .filter(|&i| i > 0)
+                        .unwrap_or_else(|| panic!("{what} on {call}: no nonce fetch"));
+                    let (h, _) = signed(&host.sent[i + 1], &key);
+                    assert_eq!(h["nonce"], "fresh", "{what} on {call}");
+                    assert_eq!(
+                        host.sent[i + 1].url,
+                        host.sent[i - 1].url,
+                        "{what} on {call}"
+                    );
+                }
+            }
+        }
+    }
+
+    /// newOrder and finalize are never repeated: a lost or unreadable
+    /// answer is `ambiguous`, finalize naming the order URL.
+    #[test]
+    fn a_transient_fault_on_new_order_or_finalize_is_ambiguous() {
+        for (what, fault) in acme_faults() {
+            if what == "HTML 502" {
+                continue; // an error status, returned as it is
+            }
+            for (call, sent, reference) in [
+                ("new_order", 2, None),
+                ("finalize", 6, Some("https://ca/order/1")),
+            ] {
+                let (r, host, _) = fault_run(call, fault.clone());
+                let err = r.unwrap_err();
+                assert_eq!(err.kind(), "ambiguous", "{what} on {call}: {err}");
+                assert_eq!(host.sent.len(), sent, "{what} on {call}: sent once");
+                let a = err.ambiguous_submission().unwrap();
+                assert_eq!(a.reference.as_deref(), reference, "{what} on {call}");
+            }
+        }
+    }
+
+    /// An order that stays `processing`: the default limit ends the
+    /// polling after ten minutes with a timeout naming the order; with
+    /// `max_wait_secs: None` the caller asked to wait on (issue 14, item 12).
+    #[test]
+    fn polling_ends_at_the_default_limit_unless_asked_to_wait_on() {
+        let processing = || {
+            ok(
+                200,
+                "n",
+                r#"{"status":"processing","finalize":"https://ca/fin/1"}"#,
+            )
+        };
+        let run = |max_wait_secs: Option<u64>| {
+            let key = AccountKey::generate_es256(&mut rand_core::OsRng);
+            let (csr, cert) = crate::crypto::key_match::testing::csr_and_pem_chain("x.example");
+            let mut outcomes: Vec<_> = named_answers(&cert)
+                .into_iter()
+                .take(6)
+                .map(|(_, a)| Ok(a))
+                .collect();
+            outcomes.extend(std::iter::repeat_n(Ok(processing()), 400));
+            let t0 = Timestamp::from_secs(1000);
+            let mut host = ScriptedHost::with_outcomes(t0, outcomes);
+            let mut options = IssueOptions::new(vec![Identifier::dns("x.example").unwrap()], csr);
+            options.max_wait_secs = max_wait_secs;
+            let s = session(&key).with_account_url("https://ca/acct/1");
+            let r = drive(&mut IssueFlow::new(s, options), &mut host);
+            (r, host.now.millis_since(t0), host.sent.len())
+        };
+        let (r, elapsed, _) = run(Some(DEFAULT_MAX_WAIT_SECS));
+        let e = r.unwrap_err();
+        assert_eq!(e.kind(), "timeout", "{e}");
+        assert!(e.to_string().contains("https://ca/order/1"), "{e}");
+        assert_eq!(elapsed, DEFAULT_MAX_WAIT_SECS * 1000);
+        let (r, elapsed, sent) = run(None);
+        // Polled on until the script ran out, far past ten minutes.
+        assert!(r.unwrap_err().to_string().contains("ran out"));
+        assert!(elapsed > 3_000_000, "{elapsed}");
+        assert_eq!(sent, 6 + 400 + 1);
     }
 
     #[test]

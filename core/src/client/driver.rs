@@ -77,10 +77,15 @@ impl CancelToken {
 }
 
 /// Which failures the driver retries by itself: transport errors and 429,
-/// 502, 503, 504 answers, for idempotent methods only (GET, HEAD, PUT,
-/// DELETE; RFC 9110 section 9.2.2). A POST may have been processed, and an
-/// ACME POST carries a nonce that cannot be replayed, so those go back to the
-/// flow, which knows what is safe.
+/// 502, 503, 504 answers, for safe methods only (GET, HEAD; RFC 9110
+/// section 9.2.1). PUT and DELETE are retried only after a 429 or 503,
+/// answers that say the request was not handled (RFC 9110 section 15.6.4,
+/// RFC 6585 section 4): the providers' PUTs are not idempotent in fact
+/// (Redtrust `csr/finalize` issues a certificate, `refresh-token` rotates
+/// the token), so a lost answer or a gateway's 502/504 goes back to the
+/// flow, as does anything about a POST (it may have been processed; an ACME
+/// POST carries a nonce that cannot be replayed). The flow knows what is
+/// safe to repeat (issue 14, item 14).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct RetryPolicy {
     /// Retries after the first attempt.
@@ -177,20 +182,19 @@ impl Driver {
 
     /// Sends one request, retrying transient failures of idempotent requests.
     pub async fn send(&self, request: HttpRequest) -> Result<HttpResponse, Error> {
-        let idempotent = matches!(
-            request.method,
-            Method::Get | Method::Head | Method::Put | Method::Delete
-        );
+        let safe = matches!(request.method, Method::Get | Method::Head);
+        let idempotent = matches!(request.method, Method::Put | Method::Delete);
         let mut attempt = 0;
         loop {
             self.check_cancel()?;
             let span = tracing::debug_span!("http", method = %request.method, url = %crate::http::redact_url(&request.url));
             let result = self.transport.send(request.clone()).instrument(span).await;
             let retry_at = match &result {
-                Ok(r) if matches!(r.status, 429 | 502 | 503 | 504) => {
+                Ok(r) if matches!(r.status, 429 | 503) && (safe || idempotent) => {
                     Some(r.retry_after(self.now()))
                 }
-                Err(Error::Transport { .. }) => Some(None),
+                Ok(r) if matches!(r.status, 502 | 504) && safe => Some(r.retry_after(self.now())),
+                Err(Error::Transport { .. }) if safe => Some(None),
                 _ => None,
             };
             match (&result, retry_at) {
@@ -198,7 +202,7 @@ impl Driver {
                 (Err(e), _) => tracing::debug!(error = %e, "transport error"),
             }
             match retry_at {
-                Some(server_says) if idempotent && attempt < self.retry.max_retries => {
+                Some(server_says) if attempt < self.retry.max_retries => {
                     let now = self.now();
                     let at = self.retry.backoff.next_poll(now, attempt, server_says);
                     attempt += 1;
@@ -230,8 +234,10 @@ impl Driver {
             self.check_cancel()?;
             match flow.next(self.now())? {
                 Step::Send(request) => {
-                    let response = self.send(request).await?;
-                    flow.receive(response, self.now())?;
+                    // A failed send goes to the flow, which knows whether
+                    // its request is safe to repeat (issue 14, item 14).
+                    let outcome = self.send(request).await;
+                    crate::flow::deliver(flow, outcome, self.now())?;
                 }
                 Step::Wait(until) => {
                     let millis = until.millis_since(self.now());

@@ -76,6 +76,23 @@ impl SwissSignClient {
         Ok(session)
     }
 
+    /// [`Self::fresh`], repeated after a transient failure: a JWT request
+    /// is safe to repeat.
+    async fn read_jwt(&self) -> Result<Session, Error> {
+        let mut transient = crate::flow::Transient::default();
+        loop {
+            match self.fresh().await {
+                Err(e @ (Error::Transport { .. } | Error::Protocol { .. })) => {
+                    match transient.retry_at(self.driver.now(), None) {
+                        Some(at) => self.driver.clock().sleep_until(at).await,
+                        None => return Err(e),
+                    }
+                }
+                other => return other,
+            }
+        }
+    }
+
     /// Sends one call with a fresh JWT; after a 401 the JWT is renewed once
     /// (when the session can renew it) and the call repeated.
     async fn call<T>(
@@ -83,7 +100,7 @@ impl SwissSignClient {
         build: impl Fn(&Session) -> Result<HttpRequest, Error>,
         parse: impl Fn(&HttpResponse) -> Result<T, Error>,
     ) -> Result<T, Error> {
-        let session = self.fresh().await?;
+        let session = self.read_jwt().await?;
         let response = self.driver.send(build(&session)?).await?;
         if response.status != 401 || !session.can_renew() {
             return parse(&response);
@@ -91,13 +108,54 @@ impl SwissSignClient {
         if let Ok(mut s) = self.session.lock() {
             s.invalidate();
         }
-        let session = self.fresh().await?;
+        let session = self.read_jwt().await?;
         parse(&self.driver.send(build(&session)?).await?)
+    }
+
+    /// [`Self::call`] for a read that is safe to repeat although it is a
+    /// POST (status, order, chain, client, list and search calls): a
+    /// dropped connection, a timeout or a 2xx answer that does not parse
+    /// (empty, truncated, not JSON) is tried again after
+    /// [`crate::flow::TRANSIENT_BACKOFF`], at most
+    /// [`crate::flow::MAX_TRANSIENT_RETRIES`] times (issue 14, item 14).
+    async fn read<T>(
+        &self,
+        build: impl Fn(&Session) -> Result<HttpRequest, Error>,
+        parse: impl Fn(&HttpResponse) -> Result<T, Error>,
+    ) -> Result<T, Error> {
+        let mut transient = crate::flow::Transient::default();
+        loop {
+            let unreadable = std::sync::atomic::AtomicBool::new(false);
+            let result = self
+                .call(&build, |r: &HttpResponse| {
+                    parse(r).inspect_err(|_| {
+                        if r.is_success() {
+                            unreadable.store(true, std::sync::atomic::Ordering::Relaxed);
+                        }
+                    })
+                })
+                .await;
+            let transient_failure = match &result {
+                Err(Error::Transport { .. } | Error::Timeout { .. }) => true,
+                Err(_) => unreadable.load(std::sync::atomic::Ordering::Relaxed),
+                Ok(_) => false,
+            };
+            if !transient_failure {
+                return result;
+            }
+            match transient.retry_at(self.driver.now(), None) {
+                Some(at) => {
+                    tracing::info!("repeating a SwissSign read after a transient failure");
+                    self.driver.clock().sleep_until(at).await;
+                }
+                None => return result,
+            }
+        }
     }
 
     /// `/v2/clients?search=`: clients and their products.
     pub async fn clients(&self, search: Option<&str>) -> Result<Vec<Client>, Error> {
-        self.call(
+        self.read(
             |s| SearchClients { search }.request(s),
             SearchClients::parse,
         )
@@ -106,7 +164,7 @@ impl SwissSignClient {
 
     /// `/v2/client/{cli}`.
     pub async fn client(&self, client: &ClientRef) -> Result<Client, Error> {
-        self.call(|s| GetClient { client }.request(s), GetClient::parse)
+        self.read(|s| GetClient { client }.request(s), GetClient::parse)
             .await
     }
 
@@ -126,7 +184,7 @@ impl SwissSignClient {
 
     /// The client's pre-validated domains.
     pub async fn domains(&self, client: &ClientRef) -> Result<Vec<PrevalidatedDomain>, Error> {
-        self.call(|s| ListDomains { client }.request(s), ListDomains::parse)
+        self.read(|s| ListDomains { client }.request(s), ListDomains::parse)
             .await
     }
 
@@ -176,7 +234,7 @@ impl SwissSignClient {
 
     /// `/v2/order/{ord}/status`.
     pub async fn order_status(&self, order: &OrderRef) -> Result<OrderStatus, Error> {
-        self.call(
+        self.read(
             |s| GetOrderStatus { order }.request(s),
             GetOrderStatus::parse,
         )
@@ -185,19 +243,19 @@ impl SwissSignClient {
 
     /// `/v2/order/{ord}`.
     pub async fn order(&self, order: &OrderRef) -> Result<CertificateOrder, Error> {
-        self.call(|s| GetOrder { order }.request(s), GetOrder::parse)
+        self.read(|s| GetOrder { order }.request(s), GetOrder::parse)
             .await
     }
 
     /// `/v2/orders`: searches orders.
     pub async fn orders(&self, search: &OrderSearch) -> Result<Vec<CertificateOrder>, Error> {
-        self.call(|s| SearchOrders { search }.request(s), SearchOrders::parse)
+        self.read(|s| SearchOrders { search }.request(s), SearchOrders::parse)
             .await
     }
 
     /// `/v2/order/{ord}/certificate/chain` (PKCS#7 or JSON, leaf first).
     pub async fn chain(&self, order: &OrderRef) -> Result<CertificateChain, Error> {
-        self.call(|s| GetChain { order }.request(s), GetChain::parse)
+        self.read(|s| GetChain { order }.request(s), GetChain::parse)
             .await
     }
 
@@ -218,7 +276,8 @@ impl SwissSignClient {
         csr: &[u8],
         deadline: Deadline,
     ) -> Result<IssuedCertificate, Error> {
-        let session = self.fresh().await?;
+        // The flow fetches (and if need be repeats) the JWT itself.
+        let session = self.session()?;
         let mut flow = IssueFlow::new(session, product.clone(), csr, deadline)?;
         if let Some(b) = self.backoff {
             flow = flow.with_backoff(b);
@@ -235,7 +294,8 @@ impl SwissSignClient {
         order: &OrderRef,
         deadline: Deadline,
     ) -> Result<IssuedCertificate, Error> {
-        let session = self.fresh().await?;
+        // The flow fetches (and if need be repeats) the JWT itself.
+        let session = self.session()?;
         let mut flow = IssueFlow::resume(session, order.clone(), deadline);
         if let Some(b) = self.backoff {
             flow = flow.with_backoff(b);

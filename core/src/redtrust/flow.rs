@@ -8,8 +8,8 @@ use serde::Serialize;
 use super::auth::{ExchangeTempToken, Login, Refresh, Session};
 use super::csr::{CreateCsr, CreatedCsr, CsrRequest, FinalizeCsr, Finalized};
 use super::RedtrustConfig;
-use crate::error::Error;
-use crate::flow::{Flow, InFlight, Step};
+use crate::error::{AmbiguousSubmission, Error, Provider};
+use crate::flow::{garbled_json, Flow, InFlight, Step, Transient};
 use crate::http::{HttpRequest, HttpResponse};
 use crate::secret::Secret;
 use crate::time::Timestamp;
@@ -91,6 +91,10 @@ pub struct IssueFlow {
     force_refresh: bool,
     auth_requests: u8,
     done: bool,
+    /// Failed sends of the current login or refresh.
+    transient: Transient,
+    /// When to repeat it.
+    retry_at: Option<Timestamp>,
 }
 
 impl IssueFlow {
@@ -114,6 +118,8 @@ impl IssueFlow {
             force_refresh: false,
             auth_requests: 0,
             done: false,
+            transient: Transient::default(),
+            retry_at: None,
         }
     }
 
@@ -165,6 +171,60 @@ impl IssueFlow {
             || matches!(self.credentials, Credentials::TempToken(_) if !self.temp_token_used)
     }
 
+    /// A password login or a refresh is safe to repeat (a repeated refresh
+    /// whose first try was used is refused, and the flow logs in again):
+    /// after a dropped connection, a timeout or an unreadable answer it is
+    /// tried again, within [`MAX_AUTH_REQUESTS`] and
+    /// [`crate::flow::MAX_TRANSIENT_RETRIES`] (issue 14, item 14).
+    fn repeat_auth(&mut self, sent: Sent, err: Error, now: Timestamp) -> Result<(), Error> {
+        let repeatable = match sent {
+            Sent::Refresh => true,
+            _ => matches!(self.credentials, Credentials::Password { .. }),
+        };
+        match self.transient.retry_at(now, None) {
+            Some(at) if repeatable => {
+                // Auth requests lost to the network do not count against
+                // the bound on refused tokens.
+                self.auth_requests = self.auth_requests.saturating_sub(1);
+                self.retry_at = Some(at);
+                Ok(())
+            }
+            _ => {
+                self.done = true;
+                Err(err)
+            }
+        }
+    }
+
+    /// `csr/create` or `csr/finalize` went out and its answer was lost or
+    /// unreadable: the server may have acted on it.
+    fn ambiguous(&mut self, sent: Sent, cause: String) -> Error {
+        self.done = true;
+        let (operation, may_exist, reference, pick_up) = match (&sent, &self.created) {
+            (Sent::Finalize, Some(created)) => (
+                "Redtrust csr/finalize (PUT /raapi/v1/csr/finalize)",
+                "the certificate for this request may have been issued",
+                Some(created.request_code.clone()),
+                "look it up in Redtrust under this requestCode before finalizing again",
+            ),
+            _ => (
+                "Redtrust csr/create (POST /raapi/v1/csr/create)",
+                "a certificate request with a server-side key may have been created",
+                None,
+                "look for it in Redtrust (its requestCode was in the lost answer) before \
+                 creating another",
+            ),
+        };
+        Error::ambiguous(AmbiguousSubmission {
+            provider: Provider::Redtrust,
+            operation: operation.into(),
+            cause,
+            may_exist: may_exist.into(),
+            reference,
+            pick_up: pick_up.into(),
+        })
+    }
+
     /// One retry after an auth failure: refresh if we can, else log in again.
     fn recover_from_auth(&mut self, error: Error) -> Result<(), Error> {
         if self.auth_retry_used {
@@ -203,6 +263,12 @@ impl Flow for IssueFlow {
         if self.created.is_none() {
             // Refuse bad input before the first request, the login included.
             self.request.validate()?;
+        }
+        if let Some(at) = self.retry_at {
+            if now < at {
+                return Ok(Step::Wait(at));
+            }
+            self.retry_at = None;
         }
         let (sent, request) = match &self.session {
             None => (Sent::Login, self.login_request()?),
@@ -267,14 +333,42 @@ impl Flow for IssueFlow {
         Ok(Step::Send(request))
     }
 
+    fn send_failed(&mut self, error: Error, now: Timestamp) -> Result<(), Error> {
+        let sent = self.in_flight.finish()?;
+        if !matches!(error, Error::Transport { .. } | Error::Timeout { .. }) {
+            self.done = true;
+            return Err(error);
+        }
+        match sent {
+            Sent::Login | Sent::Refresh => self.repeat_auth(sent, error, now),
+            Sent::Create | Sent::Finalize => Err(self.ambiguous(sent, error.to_string())),
+        }
+    }
+
     fn receive(&mut self, response: HttpResponse, now: Timestamp) -> Result<(), Error> {
-        match self.in_flight.finish()? {
+        let sent = self.in_flight.finish()?;
+        if matches!(sent, Sent::Create | Sent::Finalize) && garbled_json(&response) {
+            return Err(self.ambiguous(
+                sent,
+                format!(
+                    "HTTP {} with an empty, truncated or non-JSON body",
+                    response.status
+                ),
+            ));
+        }
+        match sent {
             Sent::Login => {
                 let parsed = match self.credentials {
                     Credentials::TempToken(_) => ExchangeTempToken::parse(&response),
                     _ => Login::parse(&response),
                 };
-                self.session = Some(parsed?.usable_at(now));
+                let parsed = match parsed {
+                    Ok(p) => p,
+                    Err(e) if garbled_json(&response) => return self.repeat_auth(sent, e, now),
+                    Err(e) => return Err(e),
+                };
+                self.transient.reset();
+                self.session = Some(parsed.usable_at(now));
                 self.force_refresh = false;
             }
             Sent::Refresh => {
@@ -534,6 +628,83 @@ mod tests {
             "https://rt.example:8082/authapi/v1/login_by_temp_token"
         );
         assert_eq!(host.sent.len(), 2);
+    }
+
+    fn faults() -> Vec<(&'static str, Result<HttpResponse, Error>)> {
+        crate::flow::testing::transient_faults("{\"message\":\"ok\",\"da")
+    }
+
+    fn created() -> HttpResponse {
+        ok(serde_json::json!({"requestCode": "P1", "csr": CSR_B64}))
+    }
+
+    fn finalized() -> HttpResponse {
+        ok(
+            serde_json::json!({"idCertificate": "7", "thumbprint": "ABCDEF0123456789ABCDEF0123456789ABCDEF01"}),
+        )
+    }
+
+    /// A password login is safe to repeat: one transient fault on it is
+    /// retried after a backoff (issue 14, item 14).
+    #[test]
+    fn a_transient_fault_on_the_login_is_retried() {
+        for (what, fault) in faults() {
+            let mut host = ScriptedHost::with_outcomes(
+                Timestamp::from_secs(NOW),
+                vec![
+                    fault,
+                    Ok(tokens("a-1", "2025-04-15T13:18:16Z")),
+                    Ok(created()),
+                    Ok(finalized()),
+                ],
+            );
+            let issued =
+                drive(&mut flow(password()), &mut host).unwrap_or_else(|e| panic!("{what}: {e}"));
+            assert_eq!(issued.request_code, "P1");
+            assert_eq!(host.sent.len(), 4, "{what}");
+            assert!(host.sent[1].url.ends_with("/auth/login"), "{what}");
+            assert_eq!(host.waits.len(), 1, "{what}: one backoff");
+        }
+    }
+
+    /// `csr/create` and `csr/finalize` are never repeated: a lost or
+    /// unreadable answer is `ambiguous`, naming the requestCode once known.
+    #[test]
+    fn a_transient_fault_on_create_or_finalize_is_ambiguous() {
+        for (what, fault) in faults() {
+            let t0 = Timestamp::from_secs(NOW);
+            let login = Ok(tokens("a-1", "2025-04-15T13:18:16Z"));
+            let mut host =
+                ScriptedHost::with_outcomes(t0, vec![login.clone(), fault.clone(), Ok(created())]);
+            let mut f = flow(password());
+            let err = drive(&mut f, &mut host).unwrap_err();
+            assert_eq!(err.kind(), "ambiguous", "{what} on create: {err}");
+            assert_eq!(host.sent.len(), 2, "{what}: created once");
+            assert_eq!(err.ambiguous_submission().unwrap().reference, None);
+            assert!(f.next(t0).is_err());
+
+            let mut host =
+                ScriptedHost::with_outcomes(t0, vec![login, Ok(created()), fault, Ok(finalized())]);
+            let err = drive(&mut flow(password()), &mut host).unwrap_err();
+            assert_eq!(err.kind(), "ambiguous", "{what} on finalize: {err}");
+            assert_eq!(host.sent.len(), 3, "{what}: finalized once");
+            let a = err.ambiguous_submission().unwrap();
+            assert_eq!(a.reference.as_deref(), Some("P1"));
+            assert!(err.to_string().contains("(P1)"), "{err}");
+        }
+    }
+
+    /// A login that keeps failing ends after the bound.
+    #[test]
+    fn a_login_that_keeps_failing_gives_up() {
+        let outcomes = std::iter::repeat_n(Err(crate::flow::testing::dropped()), 20).collect();
+        let mut host = ScriptedHost::with_outcomes(Timestamp::from_secs(NOW), outcomes);
+        let err = drive(&mut flow(password()), &mut host).unwrap_err();
+        assert_eq!(err.kind(), "transport");
+        assert_eq!(
+            host.sent.len(),
+            1 + crate::flow::MAX_TRANSIENT_RETRIES as usize
+        );
     }
 
     #[test]

@@ -13,8 +13,8 @@ use serde::Serialize;
 
 use crate::crypto::certificate::Certificate;
 use crate::crypto::csr::Csr;
-use crate::error::{Error, Provider, ProviderDetails, ProviderError};
-use crate::flow::{Flow, InFlight, Step};
+use crate::error::{AmbiguousSubmission, Error, Provider, ProviderDetails, ProviderError};
+use crate::flow::{garbled_json, Flow, InFlight, Step, Transient};
 use crate::http::HttpResponse;
 use crate::swisssign::auth::Session;
 use crate::swisssign::chain::{CertificateChain, GetChain};
@@ -22,6 +22,15 @@ use crate::swisssign::issue::IssueCsr;
 use crate::swisssign::order::{GetOrderStatus, OrderStatus};
 use crate::swisssign::refs::{OrderRef, ProductRef};
 use crate::time::{Backoff, Deadline, Timestamp};
+
+/// How long a SwissSign issuance is usually given before the caller stops
+/// waiting and keeps the order reference: ten minutes. Automated DV orders
+/// issue within seconds; an order waiting on an RA operator
+/// (`PENDING_AUTH`) can take days and is better picked up later with
+/// [`IssueFlow::resume`] than waited on by a process. The flow takes the
+/// caller's [`Deadline`]; [`Deadline::NONE`] is the explicit request to poll
+/// until a terminal status (issue 14, item 12).
+pub const DEFAULT_WAIT_SECS: u64 = 600;
 
 /// The result of a finished issuance.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -67,6 +76,10 @@ pub struct IssueFlow {
     status: Option<OrderStatus>,
     attempt: u32,
     retried_auth: bool,
+    /// Failed sends and unreadable answers of the current read.
+    transient: Transient,
+    /// When to repeat a read after a transient failure.
+    retry_at: Option<Timestamp>,
 }
 
 impl IssueFlow {
@@ -125,6 +138,8 @@ impl IssueFlow {
             status: None,
             attempt: 0,
             retried_auth: false,
+            transient: Transient::default(),
+            retry_at: None,
         }
     }
 
@@ -215,6 +230,45 @@ impl IssueFlow {
         }
     }
 
+    /// Repeats the current read (JWT, status, chain: all safe to repeat,
+    /// although they are POSTs) after a dropped connection, a timeout or an
+    /// unreadable answer, at most [`crate::flow::MAX_TRANSIENT_RETRIES`]
+    /// times in a row (issue 14, item 14).
+    fn repeat_read(&mut self, err: Error, now: Timestamp) -> Result<(), Error> {
+        match self.transient.retry_at(now, None) {
+            Some(at) => {
+                self.retry_at = Some(at);
+                Ok(())
+            }
+            None => {
+                self.stage = Stage::Spent;
+                Err(err)
+            }
+        }
+    }
+
+    /// The submission went out and its answer was lost or unreadable: an
+    /// order may exist, and submitting again could make a second one.
+    fn ambiguous_submit(&mut self, cause: String) -> Error {
+        self.stage = Stage::Spent;
+        let product = self
+            .product
+            .as_ref()
+            .map(|p| p.to_string())
+            .unwrap_or_default();
+        Error::ambiguous(AmbiguousSubmission {
+            provider: Provider::SwissSign,
+            operation: format!("SwissSign issue (POST /v2/issue/csr/{product})"),
+            cause,
+            may_exist: "an order for this CSR may have been created".into(),
+            reference: None,
+            pick_up: "search the client's orders (POST /v2/orders) for it and follow it with \
+                      IssueFlow::resume before submitting again, which would order a second \
+                      certificate"
+                .into(),
+        })
+    }
+
     /// Schedules another try of the current request after a retryable error.
     fn retry_later(
         &mut self,
@@ -266,9 +320,11 @@ impl Flow for IssueFlow {
             Stage::Poll { at } | Stage::Chain { at } => at,
             _ => now,
         };
+        let at = self.retry_at.map_or(at, |retry| retry.max(at));
         if now < at {
             return Ok(Step::Wait(self.deadline.clamp(at)));
         }
+        self.retry_at = None;
         if let Some(req) = self.session.prepare(now)? {
             self.in_flight.start(Sent::Jwt)?;
             return Ok(Step::Send(req));
@@ -311,10 +367,32 @@ impl Flow for IssueFlow {
         Ok(Step::Send(req))
     }
 
+    fn send_failed(&mut self, error: Error, now: Timestamp) -> Result<(), Error> {
+        let sent = self.in_flight.finish()?;
+        if !matches!(error, Error::Transport { .. } | Error::Timeout { .. }) {
+            self.stage = Stage::Spent;
+            return Err(error);
+        }
+        match sent {
+            Sent::Submit => Err(self.ambiguous_submit(error.to_string())),
+            Sent::Jwt | Sent::Status | Sent::Chain => self.repeat_read(error, now),
+        }
+    }
+
     fn receive(&mut self, resp: HttpResponse, now: Timestamp) -> Result<(), Error> {
         let sent = self.in_flight.finish()?;
         if sent == Sent::Jwt {
-            return self.session.receive_jwt(&resp, now);
+            return match self.session.receive_jwt(&resp, now) {
+                Ok(()) => {
+                    self.transient.reset();
+                    Ok(())
+                }
+                Err(e) if resp.is_success() => self.repeat_read(e, now),
+                Err(e) => {
+                    self.stage = Stage::Spent;
+                    Err(e)
+                }
+            };
         }
         // A JWT refused mid-way (revoked key rotation, clock skew): renew
         // once and repeat the call.
@@ -325,6 +403,10 @@ impl Flow for IssueFlow {
         }
         match sent {
             Sent::Jwt => Ok(()),
+            Sent::Submit if garbled_json(&resp) => Err(self.ambiguous_submit(format!(
+                "HTTP {} with an empty, truncated or non-JSON body",
+                resp.status
+            ))),
             Sent::Submit => {
                 let order = IssueCsr::parse(&resp).inspect_err(|_| self.stage = Stage::Spent)?;
                 self.retried_auth = false;
@@ -334,11 +416,16 @@ impl Flow for IssueFlow {
             Sent::Status => match GetOrderStatus::parse(&resp) {
                 Ok(status) => {
                     self.retried_auth = false;
+                    self.transient.reset();
                     self.on_status(status, &resp, now)
                 }
+                Err(e) if garbled_json(&resp) => self.repeat_read(e, now),
                 Err(e) => self.retry_later(e, &resp, now),
             },
+            // A 2xx chain that does not parse (JSON or PKCS#7 cut short) is
+            // read again; a chain that parses but is wrong is not.
             Sent::Chain => match GetChain::parse(&resp) {
+                Err(e) if resp.is_success() => self.repeat_read(e, now),
                 Ok(chain) => {
                     let order = self.order_ref()?.clone();
                     let certificate = chain.leaf().cloned().ok_or_else(|| {
@@ -552,32 +639,15 @@ mod tests {
     #[test]
     fn user_secret_sessions_fetch_the_jwt_first() {
         let t0 = Timestamp::from_secs(1_000);
-        let session = Session::with_user_secret(
-            SwissSignConfig::production(),
-            "service.account",
-            Secret::new("n1dNUaDMoOJSG4Ak"),
-        )
-        .unwrap();
-        let jwt = crate::crypto::jwt::encode_hs256(
-            &crate::swisssign::JwtClaims::for_account("service.account", t0),
-            b"k",
-        )
-        .unwrap();
+        let (mut f, jwt) = user_secret_flow(t0);
         let mut host = ScriptedHost::new(
             t0,
             vec![
-                HttpResponse::new(200, jwt.expose()),
+                HttpResponse::new(200, jwt.clone()),
                 order_body("ISSUED"),
                 chain_body(),
             ],
         );
-        let mut f = IssueFlow::new(
-            session,
-            ProductRef::new(PMA).unwrap(),
-            CSR.as_bytes(),
-            Deadline::NONE,
-        )
-        .unwrap();
         drive(&mut f, &mut host).unwrap();
         assert_eq!(
             host.sent[0].url,
@@ -585,7 +655,7 @@ mod tests {
         );
         assert_eq!(
             host.sent[1].headers.get("authorization"),
-            Some(format!("Bearer {}", jwt.expose()).as_str())
+            Some(format!("Bearer {jwt}").as_str())
         );
     }
 
@@ -595,33 +665,16 @@ mod tests {
         // still takes it. One JWT request, not one before every call
         // (issue 14, item 1).
         let t0 = Timestamp::from_secs(1_000_000);
-        let session = Session::with_user_secret(
-            SwissSignConfig::production(),
-            "service.account",
-            Secret::new("n1dNUaDMoOJSG4Ak"),
-        )
-        .unwrap();
-        let jwt = crate::crypto::jwt::encode_hs256(
-            &crate::swisssign::JwtClaims::for_account("service.account", Timestamp::from_secs(1)),
-            b"k",
-        )
-        .unwrap();
+        let (mut f, jwt) = user_secret_flow(Timestamp::from_secs(1));
         let mut host = ScriptedHost::new(
             t0,
             vec![
-                HttpResponse::new(200, jwt.expose()),
+                HttpResponse::new(200, jwt),
                 order_body("NEW"),
                 HttpResponse::new(200, "\"ISSUED\""),
                 chain_body(),
             ],
         );
-        let mut f = IssueFlow::new(
-            session,
-            ProductRef::new(PMA).unwrap(),
-            CSR.as_bytes(),
-            Deadline::NONE,
-        )
-        .unwrap();
         drive(&mut f, &mut host).unwrap();
         let jwts = host
             .sent
@@ -643,7 +696,10 @@ mod tests {
         ] {
             let mut host = ScriptedHost::new(t0, vec![bad]);
             let err = drive(&mut flow(Deadline::NONE), &mut host).unwrap_err();
-            assert!(matches!(err.kind(), "protocol" | "http_status"), "{err}");
+            assert!(
+                matches!(err.kind(), "protocol" | "http_status" | "ambiguous"),
+                "{err}"
+            );
         }
         let mut host = ScriptedHost::new(
             t0,
@@ -663,6 +719,114 @@ mod tests {
             Deadline::NONE
         )
         .is_err());
+    }
+
+    /// The transient faults of issue 14 item 14, as what the host sees.
+    fn faults() -> Vec<(&'static str, Result<HttpResponse, Error>)> {
+        crate::flow::testing::transient_faults("{\"status\":\"ISS")
+    }
+
+    /// A flow with a user-secret session and the JWT `/v2/jwt` would
+    /// answer, made at `issued_at`.
+    fn user_secret_flow(issued_at: Timestamp) -> (IssueFlow, String) {
+        let session = Session::with_user_secret(
+            SwissSignConfig::production(),
+            "service.account",
+            Secret::new("n1dNUaDMoOJSG4Ak"),
+        )
+        .unwrap();
+        let jwt = crate::crypto::jwt::encode_hs256(
+            &crate::swisssign::JwtClaims::for_account("service.account", issued_at),
+            b"k",
+        )
+        .unwrap();
+        let f = IssueFlow::new(
+            session,
+            ProductRef::new(PMA).unwrap(),
+            CSR.as_bytes(),
+            Deadline::NONE,
+        )
+        .unwrap();
+        (f, jwt.expose().to_string())
+    }
+
+    /// JWT, status and chain calls are safe to repeat: one transient fault
+    /// on any of them is retried after a backoff and the issuance completes
+    /// (issue 14, item 14).
+    #[test]
+    fn one_transient_fault_on_any_read_is_retried() {
+        let t0 = Timestamp::from_secs(1_000);
+        for (what, fault) in faults() {
+            for call in ["jwt", "status", "chain"] {
+                let (mut f, jwt) = user_secret_flow(t0);
+                let mut outcomes = vec![];
+                for (name, answer) in [
+                    ("jwt", HttpResponse::new(200, jwt.clone())),
+                    ("submit", order_body("NEW")),
+                    ("status", HttpResponse::new(200, "\"ISSUED\"")),
+                    ("chain", chain_body()),
+                ] {
+                    if name == call {
+                        outcomes.push(fault.clone());
+                    }
+                    outcomes.push(Ok(answer));
+                }
+                let mut host = ScriptedHost::with_outcomes(t0, outcomes);
+                let issued =
+                    drive(&mut f, &mut host).unwrap_or_else(|e| panic!("{what} on {call}: {e}"));
+                assert_eq!(issued.order.as_str(), ORD);
+                assert_eq!(host.sent.len(), 5, "{what} on {call}");
+                assert_eq!(
+                    host.sent[0].url,
+                    host.sent[usize::from(call == "jwt")].url,
+                    "{what} on {call}"
+                );
+                assert!(
+                    host.waits.iter().any(|w| w.millis_since(t0) >= 500),
+                    "{what} on {call}: retried after a backoff, {:?}",
+                    host.waits
+                );
+            }
+        }
+    }
+
+    /// The same fault on every try: the read is repeated a bounded number of
+    /// times, then the fault is the error.
+    #[test]
+    fn a_read_that_keeps_failing_gives_up_after_the_bound() {
+        let t0 = Timestamp::from_secs(1_000);
+        for (what, fault) in faults() {
+            let mut outcomes = vec![Ok(order_body("NEW"))];
+            outcomes.extend(std::iter::repeat_n(fault, 20));
+            let mut host = ScriptedHost::with_outcomes(t0, outcomes);
+            let err = drive(&mut flow(Deadline::NONE), &mut host).unwrap_err();
+            assert!(
+                matches!(err.kind(), "transport" | "protocol"),
+                "{what}: {err}"
+            );
+            let tries = 1 + crate::flow::MAX_TRANSIENT_RETRIES as usize;
+            assert_eq!(host.sent.len(), 1 + tries, "{what}");
+        }
+    }
+
+    /// The CSR submission is not safe to repeat: a lost or unreadable answer
+    /// ends the flow with an `ambiguous` error saying an order may exist,
+    /// and nothing is sent again.
+    #[test]
+    fn a_lost_submission_answer_is_ambiguous_and_not_repeated() {
+        let t0 = Timestamp::from_secs(1_000);
+        for (what, fault) in faults() {
+            let mut host = ScriptedHost::with_outcomes(t0, vec![fault, Ok(order_body("NEW"))]);
+            let mut f = flow(Deadline::NONE);
+            let err = drive(&mut f, &mut host).unwrap_err();
+            assert_eq!(err.kind(), "ambiguous", "{what}: {err}");
+            assert_eq!(host.sent.len(), 1, "{what}: submitted once");
+            let a = err.ambiguous_submission().unwrap();
+            assert_eq!(a.provider, Provider::SwissSign);
+            assert!(a.may_exist.contains("order"), "{a:?}");
+            assert!(err.to_string().contains("/v2/orders"), "{err}");
+            assert!(f.next(t0).is_err(), "{what}: the flow is spent");
+        }
     }
 
     /// A chain whose leaf certifies another key than the CSR's (the

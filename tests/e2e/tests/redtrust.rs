@@ -230,7 +230,8 @@ async fn faults_end_in_a_retry_or_a_typed_error() {
     let c = client(&sim, RedtrustCompat::V4_42);
     c.login().await.unwrap();
 
-    // 503 on finalize (PUT, idempotent): retried by the driver, then succeeds.
+    // 503 on finalize (PUT; the server says it did not handle it): retried
+    // by the driver, then succeeds.
     sim.add_fault(fault(
         "/raapi/v1/csr/finalize",
         None,
@@ -263,19 +264,21 @@ async fn faults_end_in_a_retry_or_a_typed_error() {
     assert_eq!((err.kind(), err.status()), ("http_status", Some(503)));
     assert!(err.is_retryable());
 
-    // A dropped connection is a transport error.
+    // A dropped connection on csr/create: the request may have been
+    // created, so it is not repeated but reported (issue 14, item 14).
     sim.add_fault(fault("/raapi/v1/csr/create", None, FaultKind::Drop, 1))
         .unwrap();
     assert_eq!(
         c.issue(request("Dropped")).await.unwrap_err().kind(),
-        "transport"
+        "ambiguous"
     );
 
-    // Malformed bodies are protocol or status errors, never panics.
+    // Malformed bodies are ambiguous (a 2xx whose body is lost) or status
+    // errors, never panics.
     for (variant, kind) in [
-        (Malformed::Truncated, "protocol"),
+        (Malformed::Truncated, "ambiguous"),
         (Malformed::Html, "http_status"),
-        (Malformed::Empty, "protocol"),
+        (Malformed::Empty, "ambiguous"),
     ] {
         sim.add_fault(fault(
             "/raapi/v1/csr/create",
@@ -321,4 +324,48 @@ async fn logout_ends_the_session() {
         .await
         .unwrap_err();
     assert_eq!(err.kind(), "auth", "{err}");
+}
+
+/// A dropped connection or an unreadable answer on the login is retried;
+/// on `csr/create` or `csr/finalize` the issuance ends `ambiguous`, the
+/// submission sent once (issue 14, item 14).
+#[tokio::test]
+async fn transient_faults_retry_the_login_and_make_submissions_ambiguous() {
+    // Not the delay: this client's request timeout is 10 s.
+    let kinds = certbridge_sim::faults::transient_kinds()
+        .into_iter()
+        .filter(|(what, _)| *what != "timeout");
+    let count = |sim: &SimHandle, prefix: &str| {
+        sim.requests()
+            .iter()
+            .filter(|r| r.path.starts_with(prefix))
+            .count()
+    };
+    for (what, kind) in kinds {
+        let s = sim(|_| {});
+        s.add_fault(fault("/raapi/v1/auth/login", None, kind.clone(), 1))
+            .unwrap();
+        let issued = client(&s, RedtrustCompat::V4_42)
+            .issue(request("Retry Login"))
+            .await
+            .unwrap_or_else(|e| panic!("{what} on login: {e}"));
+        assert!(issued.thumbprint.is_some());
+        assert_eq!(count(&s, "/raapi/v1/auth/login"), 2, "{what}");
+
+        for (call, path) in [
+            ("create", "/raapi/v1/csr/create"),
+            ("finalize", "/raapi/v1/csr/finalize"),
+        ] {
+            let sim = sim(|_| {});
+            sim.add_fault(fault(path, None, kind.clone(), 1)).unwrap();
+            let err = client(&sim, RedtrustCompat::V4_42)
+                .issue(request("Lost Answer"))
+                .await
+                .unwrap_err();
+            assert_eq!(err.kind(), "ambiguous", "{what} on {call}: {err}");
+            assert_eq!(count(&sim, path), 1, "{what} on {call}: sent once");
+            let reference = err.ambiguous_submission().unwrap().reference.clone();
+            assert_eq!(reference.is_some(), call == "finalize", "{err}");
+        }
+    }
 }

@@ -181,3 +181,112 @@ async fn faults_while_polling_and_an_expired_jwt() {
     let err = c.issue(&pma, &der, Deadline::at(soon)).await.unwrap_err();
     assert_eq!(err.kind(), "timeout", "{err}");
 }
+
+/// A driver whose requests time out after `millis`.
+fn impatient_driver(millis: u64) -> certbridge::client::Driver {
+    let config = certbridge::client::TransportConfig {
+        request_timeout_ms: millis,
+        ..certbridge::client::TransportConfig::default()
+    };
+    certbridge::client::Driver::new(
+        std::sync::Arc::new(certbridge::client::ReqwestTransport::new(&config).unwrap()),
+        std::sync::Arc::new(certbridge::client::SystemClock),
+    )
+}
+
+/// The simulator's transient faults (issue 14, item 14); its delay is past
+/// the client's 500 ms request timeout.
+fn transient_faults() -> Vec<(&'static str, FaultKind)> {
+    certbridge_sim::faults::transient_kinds()
+}
+
+fn once(prefix: &str, kind: FaultKind) -> FaultSpec {
+    FaultSpec {
+        path_prefix: prefix.into(),
+        method: None,
+        kind,
+        count: Some(1),
+        rate: None,
+    }
+}
+
+/// How many requests under `prefix` the simulator saw (logged on arrival,
+/// so a request the client gave up on is counted too).
+fn seen(sim: &SimHandle, prefix: &str) -> usize {
+    sim.requests()
+        .iter()
+        .filter(|r| r.path.starts_with(prefix))
+        .count()
+}
+
+/// One transient fault on the JWT, an order status poll or the chain
+/// download is retried and the issuance completes (issue 14, item 14).
+#[tokio::test]
+async fn one_transient_fault_on_each_read_is_retried() {
+    for (what, kind) in transient_faults() {
+        for call in ["jwt", "status", "chain"] {
+            // With no issuance delay the order is ISSUED at once, so the
+            // first request under /v2/order/ is the chain download.
+            let delay = if call == "chain" { 0 } else { 300 };
+            let sim = sim(|c| c.swisssign.issue_delay_ms = delay);
+            let setup = client(&sim);
+            let (cli, pma) = product(&setup).await;
+            let name = format!("{what}-{call}.example");
+            prevalidate(&sim, &setup, &cli, &name).await;
+            let config = SwissSignConfig::new(&sim.base_url()).unwrap();
+            let session = Session::with_user_secret(config, ACCOUNT, Secret::new(API_KEY)).unwrap();
+            let c = SwissSignClient::new(session, impatient_driver(500)).with_backoff(
+                certbridge::Backoff {
+                    initial_millis: 50,
+                    max_millis: 500,
+                    factor_percent: 150,
+                },
+            );
+            let prefix = match call {
+                "jwt" => "/v2/jwt/",
+                _ => "/v2/order/",
+            };
+            let before = seen(&sim, prefix);
+            sim.add_fault(once(prefix, kind.clone())).unwrap();
+            let (der, _) = csr(&[&name], KeyKind::EcP256);
+            let issued = c
+                .issue(&pma, &der, Deadline::NONE)
+                .await
+                .unwrap_or_else(|e| panic!("{what} on {call}: {e}"));
+            assert!(issued.pem_chain.contains("BEGIN CERTIFICATE"));
+            assert_eq!(seen(&sim, "/v2/issue/"), 1, "{what} on {call}");
+            let after = seen(&sim, prefix) - before;
+            match call {
+                "jwt" | "chain" => assert_eq!(after, 2, "{what} on {call}: {:?}", sim.requests()),
+                _ => assert!(after >= 3, "{what} on {call}: {:?}", sim.requests()),
+            }
+            assert!(
+                sim.requests()
+                    .iter()
+                    .any(|r| r.path.starts_with(prefix) && r.fault.is_some()),
+                "{what} on {call}: the fault fired"
+            );
+        }
+    }
+}
+
+/// The CSR submission is never repeated: a lost or unreadable answer is an
+/// `ambiguous` error that says an order may exist.
+#[tokio::test]
+async fn a_transient_fault_on_the_submission_is_ambiguous() {
+    for (what, kind) in transient_faults() {
+        let sim = sim(|_| {});
+        let setup = client(&sim);
+        let (cli, pma) = product(&setup).await;
+        prevalidate(&sim, &setup, &cli, "ambiguous.example").await;
+        let config = SwissSignConfig::new(&sim.base_url()).unwrap();
+        let session = Session::with_api_key(config, ACCOUNT, Secret::new(API_KEY)).unwrap();
+        let c = SwissSignClient::new(session, impatient_driver(500));
+        sim.add_fault(once("/v2/issue/", kind)).unwrap();
+        let (der, _) = csr(&["ambiguous.example"], KeyKind::EcP256);
+        let err = c.issue(&pma, &der, Deadline::NONE).await.unwrap_err();
+        assert_eq!(err.kind(), "ambiguous", "{what}: {err}");
+        assert!(err.to_string().contains("order"), "{err}");
+        assert_eq!(seen(&sim, "/v2/issue/"), 1, "{what}: submitted once");
+    }
+}

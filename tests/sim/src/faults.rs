@@ -30,6 +30,11 @@ fn default_status() -> u16 {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "fault", rename_all = "snake_case")]
 pub enum FaultKind {
+    /// Answer normally, but a login, temp-token or refresh answer (Redtrust
+    /// `expiration`) or a `/v2/jwt` token (SwissSign `exp`) says the token
+    /// expired an hour ago; the token itself works. Real servers with a
+    /// skewed clock do this (issue 14, item 1).
+    PastExpiry,
     /// Answer with this status (default 503) and a short text body; optional
     /// `retry_after` seconds become a `Retry-After` header.
     Status {
@@ -72,6 +77,29 @@ pub enum FaultKind {
 
 fn default_redirect() -> u16 {
     307
+}
+
+/// The transient faults of issue 14 item 14, by name: a dropped
+/// connection, a delay past a client request timeout of up to 2 s, a
+/// truncated and an empty body. Clients must repeat a safe read after each
+/// and must not repeat a submission.
+pub fn transient_kinds() -> Vec<(&'static str, FaultKind)> {
+    vec![
+        ("drop", FaultKind::Drop),
+        ("timeout", FaultKind::Delay { ms: 2_500 }),
+        (
+            "truncated",
+            FaultKind::Malformed {
+                variant: Malformed::Truncated,
+            },
+        ),
+        (
+            "empty",
+            FaultKind::Malformed {
+                variant: Malformed::Empty,
+            },
+        ),
+    ]
 }
 
 fn default_prefix() -> String {
@@ -242,6 +270,17 @@ mod tests {
         assert_eq!(f.take("POST", "/v2/clients"), hit);
         assert_eq!(f.take("POST", "/v2/clients"), None);
         assert_eq!(f.list()[0].hits, 2);
+    }
+
+    #[test]
+    fn past_expiry_is_a_unit_fault() {
+        let mut f = Faults::new(1);
+        f.add(spec(
+            r#"{"fault": "past_expiry", "path_prefix": "/v2/jwt/", "count": 3}"#,
+        ))
+        .unwrap();
+        assert_eq!(f.take("POST", "/v2/jwt/svc"), Some(FaultKind::PastExpiry));
+        assert_eq!(f.take("POST", "/v2/clients"), None);
     }
 
     #[test]

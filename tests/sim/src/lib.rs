@@ -78,7 +78,9 @@
 //! `{customer_email}` → `{id, kid, resellerCode, email, revoked, deleted, hmacKey}`.
 //!
 //! **Faults** (`POST /sim/faults`, see [`faults`]): `{path_prefix?, method?,
-//! fault, count?, rate?}` with `fault` one of `status` (`code`, default 503;
+//! fault, count?, rate?}` with `fault` one of `past_expiry` (token answers
+//! whose Redtrust `expiration` or SwissSign JWT `exp` is an hour past, while
+//! the token works), `status` (`code`, default 503;
 //! `retry_after` seconds), `delay` (`ms`), `drop` (connection closed with no
 //! response), `expired_token` (the provider's own expired-token error:
 //! Redtrust `401 TOKEN_EXPIRED`, and the token stays expired until refreshed;

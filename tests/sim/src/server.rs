@@ -23,6 +23,8 @@ use crate::{control, identrust, lock, redtrust, swisssign, Shared};
 pub struct Ctx {
     /// Treat the presented token as expired.
     pub expired_token: bool,
+    /// Tokens handed out now say they expired an hour ago (they still work).
+    pub past_expiry: bool,
 }
 
 /// One line of `GET /sim/requests` (no query strings, headers or bodies, so
@@ -35,7 +37,8 @@ pub struct LogEntry {
     pub method: String,
     /// Path without the query.
     pub path: String,
-    /// Status sent; `null` when the connection was dropped.
+    /// Status sent; `null` when the connection was dropped or no answer has
+    /// been sent yet (the entry is made when the request arrives).
     pub status: Option<u16>,
     /// The fault applied, if any (`status`, `delay`, `drop`, ...).
     pub fault: Option<String>,
@@ -125,6 +128,7 @@ where
 
 fn fault_name(f: &FaultKind) -> &'static str {
     match f {
+        FaultKind::PastExpiry => "past_expiry",
         FaultKind::Status { .. } => "status",
         FaultKind::Delay { .. } => "delay",
         FaultKind::Drop => "drop",
@@ -176,30 +180,33 @@ async fn handle(
         .map(str::to_owned);
     let method = req.method().as_str().to_owned();
     let path = req.uri().path().to_owned();
-    let (resp, fault) = match read(req).await {
-        Err(resp) => (Some(resp), None),
-        Ok(req) => answer(&shared, req, &kill).await,
-    };
-    {
-        let mut log = lock(&shared.log);
-        if log.len() >= MAX_LOG {
-            log.drain(..MAX_LOG / 2);
+    let (resp, seq, endless) = match read(req).await {
+        Err(resp) => (Some(resp), log_arrival(&shared, method, path, None), false),
+        Ok(req) => {
+            let fault = if req.method == "OPTIONS" {
+                None
+            } else {
+                lock(&shared.faults).take(&req.method, &req.path)
+            };
+            // Logged on arrival, before any delay: a client that gives up
+            // on a slow answer drops this future, and a request counted only
+            // after its answer would then never be counted at all.
+            let seq = log_arrival(&shared, method, path, fault.as_ref().map(fault_name));
+            let endless = matches!(fault, Some(FaultKind::EndlessBody));
+            (answer(&shared, req, fault).await, seq, endless)
         }
-        let seq = log.last().map_or(1, |e| e.seq + 1);
-        log.push(LogEntry {
-            seq,
-            method,
-            path,
-            status: resp.as_ref().map(|r| r.status),
-            fault: fault.map(str::to_owned),
-        });
+    };
+    if let Some(r) = &resp {
+        let mut log = lock(&shared.log);
+        if let Some(entry) = log.iter_mut().rev().find(|e| e.seq == seq) {
+            entry.status = Some(r.status);
+        }
     }
     let Some(resp) = resp else {
         kill.notify_one();
         std::future::pending::<()>().await;
         return hyper::Response::new(Either::Left(Full::new(Bytes::new())));
     };
-    let endless = fault == Some(ENDLESS);
     let resp = to_hyper(resp, origin.as_deref());
     if endless {
         resp.map(|_| Either::Right(Endless))
@@ -208,20 +215,31 @@ async fn handle(
     }
 }
 
-async fn answer(
-    shared: &Arc<Shared>,
-    req: Request,
-    _kill: &Notify,
-) -> (Option<Response>, Option<&'static str>) {
-    if req.method == "OPTIONS" {
-        return (Some(preflight(&req)), None);
+/// Adds a request to the log with no status yet; returns its `seq`.
+fn log_arrival(shared: &Shared, method: String, path: String, fault: Option<&str>) -> u64 {
+    let mut log = lock(&shared.log);
+    if log.len() >= MAX_LOG {
+        log.drain(..MAX_LOG / 2);
     }
-    let fault = lock(&shared.faults).take(&req.method, &req.path);
-    let name = fault.as_ref().map(fault_name);
+    let seq = log.last().map_or(1, |e| e.seq + 1);
+    log.push(LogEntry {
+        seq,
+        method,
+        path,
+        status: None,
+        fault: fault.map(str::to_owned),
+    });
+    seq
+}
+
+async fn answer(shared: &Arc<Shared>, req: Request, fault: Option<FaultKind>) -> Option<Response> {
+    if req.method == "OPTIONS" {
+        return Some(preflight(&req));
+    }
     let mut ctx = Ctx::default();
     let resp = match fault {
         None => route(shared, &req, ctx).await,
-        Some(FaultKind::Drop) => return (None, name),
+        Some(FaultKind::Drop) => return None,
         Some(FaultKind::Status { code, retry_after }) => {
             let mut r = Response::text(code, format!("simulated fault: HTTP {code}\n"));
             if let Some(s) = retry_after {
@@ -231,6 +249,10 @@ async fn answer(
         }
         Some(FaultKind::Delay { ms }) => {
             tokio::time::sleep(Duration::from_millis(ms)).await;
+            route(shared, &req, ctx).await
+        }
+        Some(FaultKind::PastExpiry) => {
+            ctx.past_expiry = true;
             route(shared, &req, ctx).await
         }
         Some(FaultKind::ExpiredToken) => {
@@ -247,7 +269,7 @@ async fn answer(
             Response::text(code, "simulated fault: redirect\n").with_header("location", location)
         }
     };
-    (Some(resp), name)
+    Some(resp)
 }
 
 fn corrupt(mut real: Response, variant: Malformed) -> Response {

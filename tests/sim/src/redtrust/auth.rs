@@ -53,6 +53,20 @@ fn issue_tokens(shared: &Shared, st: &mut State, user: &RedtrustUser) -> Value {
     json!({"accessToken": access, "refreshToken": refresh, "expiration": rfc3339(exp)})
 }
 
+/// The `past_expiry` fault: a token answer whose `expiration` is an hour in
+/// the past while the token stays valid for its real lifetime, as a server
+/// with a skewed clock sends it (issue 14, item 1).
+pub(crate) fn with_past_expiry(mut resp: Response) -> Response {
+    let Ok(mut body) = serde_json::from_slice::<Value>(&resp.body) else {
+        return resp;
+    };
+    if let Some(exp) = body.pointer_mut("/data/expiration") {
+        *exp = Value::String(rfc3339(now_secs().saturating_sub(3600)));
+        resp.body = body.to_string().into_bytes();
+    }
+    resp
+}
+
 fn user<'a>(shared: &'a Shared, name: &str) -> Option<&'a RedtrustUser> {
     shared
         .config

@@ -225,12 +225,19 @@ pub async fn handle(shared: &Arc<Shared>, req: &Request, ctx: Ctx) -> Response {
         )
         .with_header("allow", allowed.join(", "));
     }
+    let tokens = |resp: Response| {
+        if ctx.past_expiry {
+            auth::with_past_expiry(resp)
+        } else {
+            resp
+        }
+    };
     match segs.as_slice() {
-        ["raapi", "v1", "auth", "login"] => auth::login(shared, req),
+        ["raapi", "v1", "auth", "login"] => tokens(auth::login(shared, req)),
         ["authclient", "auth", "loginrequest"] => auth::login_request(shared, req),
-        ["authapi", "v1", "login_by_temp_token"] => auth::exchange_temp_token(shared, req),
+        ["authapi", "v1", "login_by_temp_token"] => tokens(auth::exchange_temp_token(shared, req)),
         [_, "v1", "refresh-token"] | [_, "v1", "auth", "refresh-token"] => {
-            auth::refresh(shared, req)
+            tokens(auth::refresh(shared, req))
         }
         [_, "v1", "logout"] | [_, "v1", "auth", "logout"] => auth::logout(shared, req, ctx),
         ["raapi", version, "csr", "create"] => {
