@@ -84,7 +84,7 @@ def fix_annotations(source: str) -> tuple[str, int]:
         decl += "".join(f'    {v}: "type[CertbridgeError]"\n' for v in variants)
         fixed, m = re.subn(
             r'^(class CertbridgeError\(Exception\):\n    """.*?"""\n)    pass\n',
-            lambda mo: mo.group(1) + decl,
+            lambda mo: str(mo.group(1)) + decl,
             fixed,
             count=1,
             flags=re.M | re.S,
