@@ -387,14 +387,19 @@ dist_wheel_aarch64() {
 # dist-python [--check-sdist] [--aarch64]: the x86_64 wheel and the sdist
 # into dist/ (what ./x dist ships), then the optional extras.
 cmd_dist_python() {
+  local a
+  for a in "$@"; do  # refuse a typo before minutes of work
+    case $a in
+      --check-sdist | --aarch64) ;;
+      *) echo "dist-python: unknown option $a (--check-sdist, --aarch64)" >&2; exit 2 ;;
+    esac
+  done
   dist_wheel
   dist_sdist
-  local a
   for a in "$@"; do
     case $a in
       --check-sdist) check_sdist ;;
       --aarch64) dist_wheel_aarch64 ;;
-      *) echo "dist-python: unknown option $a (--check-sdist, --aarch64)" >&2; exit 2 ;;
     esac
   done
 }
