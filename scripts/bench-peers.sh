@@ -17,7 +17,7 @@
 # Also reported when their artefacts exist (never built here: they cost
 # minutes of CPU): the .wasm raw/gzip size and Node import + init time
 # (scripts/bindings-wasm.sh build), the Python wheel size
-# (scripts/bindings-uniffi.sh wheel) and Python import time
+# (scripts/bindings-uniffi.sh dist-python, dist/) and Python import time
 # (scripts/bindings-uniffi.sh build, i.e. target/uniffi/python).
 #
 # Prints per-issuance medians, ratios to the certbridge CLI, HTTP requests
@@ -152,11 +152,11 @@ if [ -f "$WASM" ] && command -v node >/dev/null; then
 else
   echo "no bindings-wasm/pkg: run scripts/bindings-wasm.sh build for the wasm size and Node cold start"
 fi
-WHEEL=$(ls -t "$ROOT"/target/wheels/certbridge*.whl 2>/dev/null | head -1 || true)
+WHEEL=$(ls -t "$ROOT"/dist/certbridge-*_x86_64.whl 2>/dev/null | head -1 || true)
 if [ -n "$WHEEL" ]; then
   printf 'size-wheel\t%s\n' "$(stat -c %s "$WHEEL")" >>"$RESULTS"
 else
-  echo "no wheel in target/wheels: run scripts/bindings-uniffi.sh wheel for its size"
+  echo "no wheel in dist/: run scripts/bindings-uniffi.sh dist-python for its size"
 fi
 if [ -d "$ROOT/target/uniffi/python" ] && [ -f "$ROOT/target/release/libcertbridge_ffi.so" ]; then
   PY=$ROOT/.venv/bin/python; [ -x "$PY" ] || PY=python3

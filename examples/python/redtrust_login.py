@@ -9,6 +9,7 @@ python examples/python/redtrust_login.py)
 import asyncio
 import json
 import time
+from typing import Any
 
 import certbridge
 
@@ -17,20 +18,20 @@ class DemoTransport(certbridge.HttpTransport):
     """Your own HTTP stack goes here (httpx, aiohttp...). This stand-in
     answers like a Redtrust server so the example runs offline."""
 
-    def __init__(self):
-        self.answers = [
+    def __init__(self) -> None:
+        self.answers: list[dict[str, Any]] = [
             {"accessToken": "demo-access", "refreshToken": "demo-refresh", "expiration": "2100-01-01T00:00:00Z"},
             {"requestCode": "P775W98SSW4Z1774PMZU", "csr": "MAMCAQU="},
             {"idCertificate": 1234, "thumbprint": "38cebdc83399e7dfb7874b9b5fa732a1e270a5d2"},
         ]
 
-    async def send(self, request):
+    async def send(self, request: certbridge.HttpRequest) -> certbridge.HttpResponse:
         print(f"  -> {request.method.name} {request.url}")
         body = {"message": "ok", "messageType": "SUCCESS", "errorCode": "OK", "data": self.answers.pop(0)}
         return certbridge.HttpResponse(status=200, headers=[], body=json.dumps(body).encode())
 
 
-async def main():
+async def main() -> None:
     config = certbridge.redtrust_config("https://redtrust.example:8082")
 
     # 1. The signed browser redirect of the HMAC login (sans-IO, no network).

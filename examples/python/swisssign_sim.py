@@ -36,8 +36,11 @@ async def main() -> None:
     print(f"client {cli.name} ({cli.uuid}), product {product.product_name} ({product.uuid})")
 
     [domain] = await client.register_domains(cli.uuid, ["example.test"])
-    print(f"publish TXT {domain.txt_record.name} = {domain.txt_record.value}")
-    publish_txt(domain.txt_record.name, domain.txt_record.value)
+    txt = domain.txt_record  # None once a domain is validated
+    if txt is None:
+        raise SystemExit(f"{domain.domain} has no TXT challenge: already validated?")
+    print(f"publish TXT {txt.name} = {txt.value}")
+    publish_txt(txt.name, txt.value)
     await client.domain(domain.uuid, certbridge.SwissSignDomainAction.VALIDATE)
 
     key = certbridge.PrivateKey.generate(certbridge.KeyKind.EC_P256)

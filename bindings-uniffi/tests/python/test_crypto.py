@@ -44,9 +44,9 @@ def test_bad_inputs_are_typed_errors():
 
 
 def test_chain_parsing_and_jwt_round_trip():
-    from pathlib import Path
+    from vector_runner import VECTORS_DIR
 
-    chain = (Path(__file__).resolve().parents[3] / "tests/vectors/fixtures/chain.pem").read_bytes()
+    chain = (VECTORS_DIR / "fixtures/chain.pem").read_bytes()
     certs = certbridge.parse_certificates(chain)
     assert len(certs) == 3 and len(certbridge.certificates_der(chain)) == 3
     assert certs[0].issuer == certs[1].subject

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import base64
 import json
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Optional
@@ -23,7 +24,19 @@ import vector_ops_crypto
 import vector_ops_redtrust
 import vector_ops_swisssign
 
-VECTORS_DIR = Path(__file__).resolve().parents[3] / "tests" / "vectors"
+
+def _vectors_dir() -> Path:
+    """CERTBRIDGE_VECTORS (scripts/bindings-uniffi.sh sets it: the suite runs
+    from a copy outside the repository, against the installed wheel), else
+    the repository's tests/vectors when run in place."""
+    env = os.environ.get("CERTBRIDGE_VECTORS")
+    path = Path(env) if env else Path(__file__).resolve().parents[3] / "tests" / "vectors"
+    if not (path / "README.md").is_file():
+        raise RuntimeError(f"no shared vectors at {path}: set CERTBRIDGE_VECTORS to the repository's tests/vectors")
+    return path
+
+
+VECTORS_DIR = _vectors_dir()
 
 # provider prefix -> {op name -> function(case) -> Outcome}
 SUPPORTED: dict[str, dict[str, Callable[["Case"], Any]]] = {
