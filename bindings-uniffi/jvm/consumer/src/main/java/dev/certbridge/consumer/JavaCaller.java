@@ -21,12 +21,13 @@ public final class JavaCaller {
 
     public static void main(String[] args) throws Exception {
         IdenTrustEnvironment env =
-            Certbridge_ffiKt.identrustEnvironment("https://reseller.example", "https://acme.example");
+            Certbridge_ffiKt.identrustEnvironment(
+                "https://reseller.example", "https://acme.example", /* allowInsecureHttp */ false);
         require("environment " + env, env.getAcmeBase().startsWith("https://acme.example"));
 
         // Functions marked @Throws: catch the typed error directly.
         try {
-            Certbridge_ffiKt.identrustEnvironment("not a url", "https://acme.example");
+            Certbridge_ffiKt.identrustEnvironment("not a url", "https://acme.example", false);
             require("a relative reseller URL was accepted", false);
         } catch (CertbridgeException.InvalidInput e) {
             require("kind " + e.getKind(), e.getKind().equals("invalid_input"));
