@@ -14,7 +14,6 @@
 
 use std::sync::Arc;
 
-use der::Decode as _;
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
 use rustls::client::{verify_server_name, WebPkiServerVerifier};
 use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
@@ -62,16 +61,15 @@ pub(crate) fn client_config(extra_roots: Vec<Vec<u8>>) -> Result<rustls::ClientC
 /// `notBefore <= now <= notAfter` (RFC 5280 section 4.1.2.5), the check
 /// webpki would have made on the path it did not build.
 fn check_validity(der: &[u8], now: UnixTime) -> Result<(), rustls::Error> {
-    let cert = x509_cert::Certificate::from_der(der)
+    let cert = crate::crypto::certificate::Certificate::from_der(der)
         .map_err(|_| rustls::Error::InvalidCertificate(CertificateError::BadEncoding))?;
-    let validity = &cert.tbs_certificate.validity;
-    let now = now.as_secs();
-    if now < validity.not_before.to_unix_duration().as_secs() {
+    let now = crate::time::Timestamp::from_secs(now.as_secs());
+    if now < cert.not_before {
         return Err(rustls::Error::InvalidCertificate(
             CertificateError::NotValidYet,
         ));
     }
-    if now > validity.not_after.to_unix_duration().as_secs() {
+    if now > cert.not_after {
         return Err(rustls::Error::InvalidCertificate(CertificateError::Expired));
     }
     Ok(())
